@@ -1,0 +1,121 @@
+package io.l4lb.core.state;
+
+import io.l4lb.core.config.ServerConfig;
+import io.l4lb.core.sched.ServerLoad;
+import java.net.InetSocketAddress;
+
+/**
+ * Runtime state of one real server: health (written by the health subsystem), admin state and
+ * weight override (written by the admin API), load and counters (written by the dataplane).
+ * Fields are volatile single-writer values; changes that affect scheduling go through
+ * {@link BackendRuntime} so a new scheduler snapshot is published.
+ */
+public final class ServerRuntime {
+    private final ServerConfig config;
+    private final ServerLoad load = new ServerLoad();
+    private final ServerCounters counters = new ServerCounters();
+    private volatile InetSocketAddress address;
+    private volatile boolean healthUp;
+    private volatile String healthReason = "not checked";
+    private volatile AdminState adminState;
+    private volatile int weight;
+    /** Slow-start / agent ramp in percent of {@link #weight()}; 100 = full weight. */
+    private volatile int weightPercent = 100;
+
+    public ServerRuntime(ServerConfig config, InetSocketAddress address) {
+        this.config = config;
+        this.address = address;
+        this.weight = config.options().weight();
+        this.adminState = config.options().disabled() ? AdminState.MAINT : AdminState.READY;
+        ServerConfig.InitState init = config.options().initState();
+        this.healthUp = !config.options().check()
+                || init == ServerConfig.InitState.UP || init == ServerConfig.InitState.FULLY_UP;
+        if (address == null) {
+            this.healthUp = false;
+            this.healthReason = "address not resolved";
+        }
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public ServerLoad load() {
+        return load;
+    }
+
+    public ServerCounters counters() {
+        return counters;
+    }
+
+    /** Null while a DNS name has not resolved: the server is then not usable. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public boolean healthUp() {
+        return healthUp;
+    }
+
+    public String healthReason() {
+        return healthReason;
+    }
+
+    public AdminState adminState() {
+        return adminState;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    public int weightPercent() {
+        return weightPercent;
+    }
+
+    /** Weight the scheduler uses: configured or overridden weight scaled by the ramp (slowstart). */
+    public int effectiveWeight() {
+        int w = weight;
+        int p = weightPercent;
+        if (w == 0 || p >= 100) {
+            return w;
+        }
+        return Math.max(1, (w * p + 99) / 100);
+    }
+
+    /** May take new connections: resolved, health up, READY, weight above 0. */
+    public boolean usable() {
+        return address != null && healthUp && adminState == AdminState.READY && weight > 0;
+    }
+
+    // Setters are package-private: BackendRuntime applies them and republishes the snapshot.
+    void setHealth(boolean up, String reason) {
+        this.healthUp = up;
+        this.healthReason = reason;
+    }
+
+    void setAdminState(AdminState s) {
+        this.adminState = s;
+    }
+
+    void setWeight(int w) {
+        this.weight = w;
+    }
+
+    void setWeightPercent(int p) {
+        this.weightPercent = p;
+    }
+
+    void setAddress(InetSocketAddress a) {
+        this.address = a;
+    }
+
+    @Override
+    public String toString() {
+        return config.name() + "(" + address + ")";
+    }
+}
