@@ -1,6 +1,6 @@
 # Sourced by bin/l4lb and bin/test: finds a JDK >= 25 and exports JAVA_HOME.
 # Order: $JAVA_HOME if it is 25 or newer, then the newest JDK >= 25 in /usr/lib/jvm (Debian's
-# standard JVM directory, where Temurin packages install too).
+# standard JVM directory, where Temurin packages install too; L4LB_JVM_DIR overrides it for tests).
 l4lb_java_major() { # prints the feature version of the java at $1, or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
@@ -10,7 +10,7 @@ l4lb_find_jdk() {
     v=$(l4lb_java_major "$JAVA_HOME/bin/java")
     if [ -n "$v" ] && [ "$v" -ge 25 ]; then echo "$JAVA_HOME"; return 0; fi
   fi
-  for cand in /usr/lib/jvm/*; do
+  for cand in "${L4LB_JVM_DIR:-/usr/lib/jvm}"/*; do
     [ -x "$cand/bin/javac" ] || continue
     v=$(l4lb_java_major "$cand/bin/java")
     if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$bestv" ]; then best=$cand; bestv=$v; fi
