@@ -159,7 +159,8 @@ public final class ConfigLoader {
             legacyWord = i;
             i++;
         }
-        ProxyBuilder defaults = lastDefaults;
+        // A defaults section starts fresh unless it says "from"; a proxy uses the last defaults.
+        ProxyBuilder defaults = kind == ProxyBuilder.Kind.DEFAULTS ? null : lastDefaults;
         if (l.has(i)) {
             if (!l.arg(i).equals("from")) {
                 throw new BadValue(i, "unexpected '" + l.arg(i) + "' (expected: from DEFAULTS-NAME)");
