@@ -31,11 +31,10 @@ final class ProxyKeywords {
     static final Map<String, String> BALANCE = new LinkedHashMap<>();
 
     static {
-        for (String k : List.of("rr", "wrr", "lc", "wlc", "sh", "mh", "sed", "nq", "first")) {
+        for (String k : List.of("rr", "wrr", "static-rr", "lc", "wlc", "sh", "mh", "sed", "nq", "first")) {
             BALANCE.put(k, k);
         }
         BALANCE.put("roundrobin", "wrr");
-        BALANCE.put("static-rr", "wrr");
         BALANCE.put("leastconn", "wlc");
         BALANCE.put("source", "sh");
     }
