@@ -97,7 +97,7 @@ class RuleKeywordsTest {
                 "t.cfg:12:22: 'tcp-request content': action 'track-sc0' is not supported (expected: accept, reject)",
                 "t.cfg:13:19: 'use_backend': predefined ACL 'METH_GET' needs layer 7 (expected: TRUE, FALSE, LOCALHOST, HTTP, "
                         + "REQ_CONTENT, WAIT_END or an ACL of this section)",
-                "t.cfg:15:19: 'internl': unknown ACL 'internl', did you mean 'internal'? (expected: an ACL declared in this "
+                "t.cfg:15:19: 'use_backend': unknown ACL 'internl', did you mean 'internal'? (expected: an ACL declared in this "
                         + "section, or TRUE, FALSE, LOCALHOST, HTTP, REQ_CONTENT, WAIT_END)"), rest.subList(1, 6));
     }
 
@@ -106,7 +106,7 @@ class RuleKeywordsTest {
         var c = ok(withDefaults("listen stats\n bind :8080\n mode http\n stats enable\n acl getpid path /pids\n"));
         assertEquals("t.cfg:10:13: 'acl': ACL 'getpid' uses the layer-7 fetch 'path' and is ignored: l4lb forwards this "
                 + "http proxy as tcp", c.warnings().get(0).toString());
-        assertEquals(List.of("t.cfg:11:19: 'x': ACL 'x' uses a layer-7 fetch and cannot decide at layer 4 (expected: an ACL on "
+        assertEquals(List.of("t.cfg:11:19: 'use_backend': ACL 'x' uses a layer-7 fetch and cannot decide at layer 4 (expected: an ACL on "
                 + "src, dst, ports or the TLS ClientHello)"),
                 errors(withDefaults("frontend f\n bind :1\n mode http\n acl x path /x\n default_backend a\n use_backend b if x\n"
                         + BACKENDS)));
