@@ -103,6 +103,11 @@ final class ServerKeywords {
     private ServerKeywords() {
     }
 
+    /** Every server option l4lb understands (supported, ignored with a warning, or rejected with a reason). */
+    static java.util.Set<String> optionNames() {
+        return java.util.Collections.unmodifiableSet(OPTIONS.keySet());
+    }
+
     static void register(KeywordTable<ProxyBuilder> t) {
         t.add("server", BE, ServerKeywords::server);
         t.add("default-server", DEF_BE, (c, p, l) -> options(c, p.defaultServer, l, 1));

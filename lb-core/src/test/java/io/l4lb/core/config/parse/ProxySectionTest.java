@@ -112,6 +112,15 @@ class ProxySectionTest {
     }
 
     @Test
+    void portZeroBindsAnEphemeralPortAndNeverConflicts() {
+        L4Config c = ok(withDefaults("listen a\n bind 127.0.0.1:0\n server s 10.0.0.1:1\n"
+                + "listen b\n bind 127.0.0.1:0\n server s 10.0.0.1:1\n"));
+        assertEquals(0, c.frontends().get("a").binds().get(0).portLow());
+        assertEquals(List.of("t.cfg:7:7: 'bind': port 0 out of range in ':0-5' (expected: 1..65535)"),
+                errors(withDefaults("listen a\n bind :0-5\n")));
+    }
+
+    @Test
     void valuesAreValidated() {
         assertEquals(List.of(
                 "t.cfg:7:10: 'maxconn': 'abc' is not an integer (expected: maxconn, 0..2147483647)",
