@@ -56,9 +56,9 @@ class ExtraSectionsTest {
         assertEquals(Duration.ofSeconds(2), r.timeoutRetry());
         assertEquals("ipv6", c.backends().get("b").servers().get(0).options().resolvePrefer());
         assertEquals(List.of(
+                "t.cfg:1:11: 'resolvers': section 'r' has no nameserver (expected: nameserver NAME IP:PORT or parse-resolv-conf)",
                 "t.cfg:2:15: 'nameserver': 'dns.local:53' is not IP:PORT (expected: nameserver NAME IP:PORT, e.g. 10.0.0.2:53)",
                 "t.cfg:3:7: 'hold': unknown hold status 'vaild', did you mean 'valid'? (expected: nx, obsolete, other, refused, timeout, valid)",
-                "t.cfg:1:11: 'resolvers': section 'r' has no nameserver (expected: nameserver NAME IP:PORT or parse-resolv-conf)",
                 "t.cfg:4:11: 'resolvers': section 'empty' has no nameserver (expected: nameserver NAME IP:PORT or parse-resolv-conf)"),
                 errors("resolvers r\n nameserver a dns.local:53\n hold vaild 5s\nresolvers empty\n"));
     }
@@ -84,6 +84,9 @@ class ExtraSectionsTest {
     @Test
     void vrrpErrors() {
         assertEquals(List.of(
+                "t.cfg:1:6: 'vrrp': section 'a' has no interface (expected: interface NAME)",
+                "t.cfg:1:6: 'vrrp': section 'a' has no virtual-router-id (expected: virtual-router-id 1..255)",
+                "t.cfg:1:6: 'vrrp': section 'a' has no virtual-ipaddress (expected: virtual-ipaddress IP[/PREFIX])",
                 "t.cfg:2:20: 'virtual-router-id': virtual-router-id 256 out of range (expected: 1..255)",
                 "t.cfg:3:11: 'priority': priority 0 out of range (expected: 1..255)",
                 "t.cfg:4:13: 'advert-int': advert-int 15ms is not a multiple of 10ms within 10ms..40950ms (expected: e.g. 1s or 100ms; "
@@ -93,9 +96,6 @@ class ExtraSectionsTest {
                 "t.cfg:7:2: 'interfce': unknown keyword in a vrrp section, did you mean 'interface'? (expected: advert-int, "
                         + "auth-key-file, interface, nopreempt, notify, preempt-delay, priority, track-backend, unicast-peer, "
                         + "virtual-ipaddress, virtual-router-id)",
-                "t.cfg:1:6: 'vrrp': section 'a' has no interface (expected: interface NAME)",
-                "t.cfg:1:6: 'vrrp': section 'a' has no virtual-router-id (expected: virtual-router-id 1..255)",
-                "t.cfg:1:6: 'vrrp': section 'a' has no virtual-ipaddress (expected: virtual-ipaddress IP[/PREFIX])",
                 "t.cfg:14:16: 'track-backend': unknown backend 'wbe', did you mean 'web'? (expected: web)",
                 "t.cfg:15:6: 'vrrp': virtual-router-id 9 on eth0 is already used by vrrp 'b' (expected: a unique id per interface)"),
                 errors("vrrp a\n virtual-router-id 256\n priority 0\n advert-int 15ms\n virtual-ipaddress 192.0.2.300/24\n"
@@ -114,9 +114,9 @@ class ExtraSectionsTest {
         assertNull(local.admin().tokenFile());
         assertEquals("t.cfg:1:1: 'admin': no token-file: anyone on this host can use the admin API", local.warnings().get(0).toString());
         assertEquals(List.of(
-                "t.cfg:4:1: 'admin': only one admin section is allowed (first at t.cfg:1:1)",
                 "t.cfg:1:1: 'admin': an admin API reachable from the network needs a token (expected: token-file PATH, or bind to "
-                        + "127.0.0.1 only)"),
+                        + "127.0.0.1 only)",
+                "t.cfg:4:1: 'admin': only one admin section is allowed (first at t.cfg:1:1)"),
                 errors("admin\n bind :9900\n\nadmin\n bind 127.0.0.1:9901\n"));
         assertEquals(List.of("t.cfg:1:1: 'admin': the admin section has no bind (expected: bind ADDR:PORT)"),
                 errors("admin\n token-file /t\n"));
