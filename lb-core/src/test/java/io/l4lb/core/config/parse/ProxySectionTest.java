@@ -254,7 +254,7 @@ class ProxySectionTest {
                 "t.cfg:8:24: 'source': 'usesrc client' (client IP and port) is not supported (expected: clientip)",
                 "t.cfg:9:18: 'source': unexpected 'via' (expected: usesrc)"),
                 errors(withDefaults("backend b\n source gateway\n source 0.0.0.0 usesrc client\n source 10.0.0.1 via x\n")));
-        L4Config c = ok(withDefaults("backend b\n source 10.0.0.1:0\n server s 10.0.0.2:1\n"));
+        L4Config c = ok(withDefaults("backend b\n source 10.0.0.1:4000\n server s 10.0.0.2:1\n"));
         assertFalse(c.backends().get("b").usesrcClientIp());
         assertTrue(c.warnings().get(0).message().startsWith("a fixed source address is not applied"));
     }
