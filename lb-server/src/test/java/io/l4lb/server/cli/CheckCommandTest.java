@@ -129,6 +129,27 @@ class CheckCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aLookupThatHangsIsCutAtTheDeadline() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HostnameCheck slow = new HostnameCheck(host -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, java.time.Duration.ofMillis(200));
+        var config = io.l4lb.core.config.ConfigParser.parse("t.cfg", "backend b\n server s slow.example:80\n");
+        long start = System.nanoTime();
+        var warnings = slow.check(config);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        release.countDown();
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).message().contains("host 'slow.example' did not resolve within 200 ms"), warnings.toString());
+        assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
+    }
+
+    @Test
     void helpThroughMain() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(List.of("check", "--help"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
