@@ -69,7 +69,7 @@ final class ProxyKeywords {
             p.defaultBackendPos = l.pos(1);
             Values.noMore(l, 1);
         });
-        t.add("description", ALL, (c, p, l) -> { });
+        t.add("description", ALL, (c, p, l) -> c.ignored(l, "description", "ignored: l4lb keeps no proxy descriptions"));
         t.add("id", FE_BE, (c, p, l) -> Values.integer(l, 1, "id", 1, Integer.MAX_VALUE));
         t.add("disabled", FE_BE, (c, p, l) -> c.ignored(l, "disabled",
                 "ignored: l4lb has no disabled proxies, remove the section instead"));
