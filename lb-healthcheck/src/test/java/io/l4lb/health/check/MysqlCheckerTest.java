@@ -96,7 +96,7 @@ class MysqlCheckerTest {
     @Test
     void authPacketIsHaproxyPost41Layout() {
         byte[] p = new MysqlChecker("ab").authPacket();
-        // payload: 4 caps + 4 max + 1 charset + 23 reserved + "ab\0" + 0 = 35
+        // payload: 4 caps + 4 max + 1 charset + 23 reserved + "ab\0" + auth length byte 0 = 36
         assertEquals(36, p[0]);
         assertEquals(1, p[3], "sequence id 1");
         assertEquals((byte) 0x82, p[5], "CLIENT_PROTOCOL_41|CLIENT_SECURE_CONNECTION");
