@@ -215,13 +215,14 @@ public final class ServerHealth {
             return;
         }
         String text = r == null || r.info() == null || r.info().isEmpty() ? reason : reason + ": " + r.info();
+        if (up && opts.slowstart().toNanos() > 0) {
+            // Ramp first, then publish "up": the server never takes new connections at full weight.
+            rampStart = clock.nanoTime();
+            slowstartTick();
+        }
         backend.setHealth(server, up, text);
         log.stateChanged(backend, server, up, reason, r);
         if (up) {
-            if (opts.slowstart().toNanos() > 0) {
-                rampStart = clock.nanoTime();
-                slowstartTick();
-            }
             if (opts.onMarkedUp() == MarkedAction.SHUTDOWN_BACKUP_SESSIONS && !opts.backup()) {
                 backend.sessionTerminator().shutdownBackupSessions(backend);
             }

@@ -120,9 +120,14 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** "Connection refused: localhost/127.0.0.1:5" -> "Connection refused", as HAProxy's info reads. */
+    /**
+     * The kernel's words only, as HAProxy's info reads: "Connection refused: localhost/127.0.0.1:5"
+     * (NIO) and "finishConnect(..) failed with error(-111): Connection refused" (epoll) both give
+     * "Connection refused".
+     */
     static String connectError(Throwable c) {
         String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        m = m.replaceFirst("^\\S+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
         int colon = m.lastIndexOf(": ");
         return colon > 0 && m.indexOf('/', colon) > 0 ? m.substring(0, colon) : m;
     }
