@@ -68,6 +68,19 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
         return p;
     }
 
+    /**
+     * Runs a dialogue on a channel that is already connected (the handler's EmbeddedChannel tests):
+     * adds the handler last, arms the timer and starts the dialogue.
+     */
+    static Future<CheckResult> runOn(Channel ch, CheckTarget target, Dialogue dialogue) {
+        Promise<CheckResult> p = ch.eventLoop().newPromise();
+        DialogueRunner r = new DialogueRunner(target, dialogue, p);
+        r.channel = ch;
+        ch.pipeline().addLast("check", r);
+        r.connected(ch.newSucceededFuture());
+        return p;
+    }
+
     private void connect() {
         InetSocketAddress a = target.address();
         int connectMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, target.connectTimeoutNanos() / 1_000_000L));
@@ -195,13 +208,14 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
             if (done) {
                 return;
             }
-            if (received.maxWritableBytes() < in.readableBytes()) {
+            int avail = in.readableBytes();
+            if (received.maxWritableBytes() < avail) {
                 received.discardReadBytes();
             }
-            int n = Math.min(in.readableBytes(), received.maxWritableBytes());
+            int n = Math.min(avail, received.maxWritableBytes());
             received.writeBytes(in, n);
-            if (n < in.readableBytes()) {
-                full = true;
+            if (n < avail || received.maxWritableBytes() == 0) {
+                full = true; // nothing more fits: the dialogue decides now or the check fails
             }
         } finally {
             in.release();
