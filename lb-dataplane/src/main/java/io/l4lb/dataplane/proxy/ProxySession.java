@@ -148,8 +148,7 @@ final class ProxySession implements ServerGate.Waiter {
     // ---- rules and inspection ------------------------------------------------------------------
 
     private void connectionRules() {
-        samples = ConnSamples.connection((InetSocketAddress) client.remoteAddress(),
-                (InetSocketAddress) client.localAddress());
+        samples = ConnSamples.connection(inet(client.remoteAddress()), inet(client.localAddress()));
         if (!decide(fe.connectionRules)) {
             return;
         }
@@ -162,6 +161,10 @@ final class ProxySession implements ServerGate.Waiter {
             return;
         }
         route();
+    }
+
+    private static InetSocketAddress inet(java.net.SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : null;
     }
 
     /** Runs tcp-request rules in order; the first matching one decides. False when rejected. */
