@@ -140,7 +140,7 @@ public final class ServerHealth {
             case MARK_DOWN -> counter.markDown();
         }
         CheckResult r = CheckResult.of(CheckStatus.HANA, "Detected " + Math.max(1, opts.errorLimit())
-                + " consecutive errors, last one was: " + lastError);
+                + " consecutive errors, last one was: " + io.l4lb.health.check.DialogueRunner.cleanError(lastError));
         record(r);
         apply(CheckStatus.HANA.description(), r);
     }

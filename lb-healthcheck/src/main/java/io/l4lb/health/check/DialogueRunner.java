@@ -139,7 +139,12 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
      * "Connection refused".
      */
     static String connectError(Throwable c) {
-        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return cleanError(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+    }
+
+    /** Same cleaning for a reason given as text, e.g. a dataplane's {@code String.valueOf(cause)}. */
+    public static String cleanError(String text) {
+        String m = text.replaceFirst("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): ", "");
         m = m.replaceFirst("^\\S+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
         int colon = m.lastIndexOf(": ");
         return colon > 0 && m.indexOf('/', colon) > 0 ? m.substring(0, colon) : m;

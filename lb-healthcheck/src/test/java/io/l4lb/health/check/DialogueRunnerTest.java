@@ -115,6 +115,7 @@ class DialogueRunnerTest {
     @Test
     void timerEndsASilentExchangeAsLayer7Timeout() {
         EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime(); // Netty's fake ticker: only advanceTimeBy moves the check timer
         Future<CheckResult> f = DialogueRunner.runOn(ch, target(ch, 500), redisDialogue());
         outbound(ch);
         ch.advanceTimeBy(499, TimeUnit.MILLISECONDS);
@@ -133,6 +134,8 @@ class DialogueRunnerTest {
                 new java.net.ConnectException("Connection refused: localhost/127.0.0.1:5")));
         assertEquals("Connection refused", DialogueRunner.connectError(
                 new java.net.ConnectException("finishConnect(..) failed with error(-111): Connection refused")));
+        assertEquals("Connection refused", DialogueRunner.cleanError(
+                "io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: /127.0.0.1:9"));
         assertEquals("No route to host", DialogueRunner.connectError(new java.net.NoRouteToHostException("No route to host")));
     }
 }
