@@ -81,6 +81,10 @@ public final class KeywordTable<B> {
                 return;
             }
             e = table.get(l.arg(1));
+            int paren = l.arg(1).indexOf('(');
+            if (e == null && paren > 0) {
+                e = table.get(l.arg(1).substring(0, paren)); // set-var(name): the name is an argument
+            }
             if (e == null) {
                 c.error(l.pos(1), kw, "unknown " + kw + " '" + l.arg(1) + "'"
                         + Suggest.didYouMean(l.arg(1), table.keySet()) + " " + Suggest.expected(table.keySet()));

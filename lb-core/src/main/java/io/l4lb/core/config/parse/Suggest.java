@@ -32,6 +32,9 @@ public final class Suggest {
 
     /** "(expected: a, b, c)" over sorted candidates, shortened after 12. */
     public static String expected(Collection<String> candidates) {
+        if (candidates.isEmpty()) {
+            return "(expected: a name defined in the config; none is)";
+        }
         List<String> sorted = candidates.stream().sorted(Comparator.naturalOrder()).toList();
         String list = sorted.size() > 12 ? String.join(", ", sorted.subList(0, 12)) + ", ..." : String.join(", ", sorted);
         return "(expected: " + list + ")";
