@@ -3,7 +3,6 @@ package io.l4lb.core.sched;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Base of the least-load schedulers (lc, wlc, sed, nq): a tournament tree (winner tree) over the
@@ -12,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each server has a cost {@code num / den} (subclasses say what: LVS overhead
  * {@code active*256 + inactive} over the weight for wlc...). Costs are compared by cross
- * multiplication in longs, never by division ({@code num} is capped at 2^40 and {@code den} at
- * 2^23 so the products cannot overflow). Equal costs are broken by the least recently picked
+ * multiplication in longs, never by division ({@code num} is capped below 2^40 and {@code den}
+ * below 2^23, so the products cannot overflow and both pack into one long per server). Equal costs are broken by the least recently picked
  * server (a pick sequence stamped on the winner), so ties rotate instead of always landing on the
  * first server; never-picked servers tie-break by index. Weight 0 servers are not in the tree.
  *
@@ -31,20 +30,37 @@ abstract sealed class LoadTree implements Scheduler
         permits LeastConnection, WeightedLeastConnection, ShortestExpectedDelay, NeverQueue {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final long MAX_NUM = 1L << 40;
-    private static final int MAX_DEN = 1 << 23;
+    private static final VarHandle STAMP;
+    private static final int NUM_BITS = 40;
+    private static final long MAX_NUM = (1L << NUM_BITS) - 1;
+    private static final int MAX_DEN = (1 << 23) - 1;
+
+    static {
+        try {
+            STAMP = MethodHandles.lookup().findVarHandle(LoadTree.class, "stamp", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ServerLoad[] loads;
     /** Divisor per server; 0 = excluded (weight 0). Immutable after construction. */
     private final int[] den;
-    /** Cost numerator per server, refreshed from its ServerLoad by loadChanged. */
-    private final long[] num;
-    /** Pick stamp per server: larger = picked more recently. */
-    private final long[] stamp;
+    /**
+     * Two longs per server, side by side so a comparison touches one cache line per server:
+     * [2i] = den << 40 | num (the cost, refreshed by loadChanged), [2i + 1] = its last pick stamp
+     * (larger = picked more recently).
+     */
+    private final long[] leaf;
     /** 1-based heap layout: node[1] is the root, leaves at [size, size + n). Holds a server or -1. */
     private final int[] node;
     private final int size;
-    private final AtomicLong picks = new AtomicLong();
+    /**
+     * Pick stamp source. Incremented without an atomic read-modify-write: two racing picks may
+     * draw the same stamp, which only makes their servers tie-break by index once.
+     */
+    @SuppressWarnings("unused") // accessed through STAMP
+    private long stamp;
 
     LoadTree(List<SchedServer> servers) {
         int n = servers.size();
@@ -55,21 +71,24 @@ abstract sealed class LoadTree implements Scheduler
         this.size = s;
         this.loads = new ServerLoad[n];
         this.den = new int[n];
-        this.num = new long[n];
-        this.stamp = new long[n];
+        this.leaf = new long[2 * n];
         this.node = new int[2 * s];
         java.util.Arrays.fill(node, -1);
         for (int i = 0; i < n; i++) {
             SchedServer srv = servers.get(i);
             loads[i] = srv.load();
             den[i] = srv.weight() == 0 ? 0 : Math.min(divisor(srv.weight()), MAX_DEN);
-            num[i] = Math.min(cost(srv.load()), MAX_NUM);
+            leaf[2 * i] = key(i, cost(srv.load()));
             node[s + i] = den[i] == 0 ? -1 : i;
         }
         for (int p = s - 1; p >= 1; p--) {
             node[p] = better(node[2 * p], node[2 * p + 1]);
         }
         VarHandle.releaseFence(); // publish the built arrays before the snapshot is swapped in
+    }
+
+    private long key(int i, long num) {
+        return (long) den[i] << NUM_BITS | Math.min(Math.max(num, 0), MAX_NUM);
     }
 
     /** Cost numerator of a server (LVS overhead, or active+1...): smaller is preferred. */
@@ -84,7 +103,9 @@ abstract sealed class LoadTree implements Scheduler
         if (w < 0) {
             return -1;
         }
-        LONGS.setOpaque(stamp, w, picks.incrementAndGet());
+        long t = (long) STAMP.getOpaque(this) + 1;
+        STAMP.setOpaque(this, t);
+        LONGS.setOpaque(leaf, 2 * w + 1, t);
         repair(w);
         return w;
     }
@@ -94,7 +115,7 @@ abstract sealed class LoadTree implements Scheduler
         if (index < 0 || index >= den.length || den[index] == 0) {
             return;
         }
-        LONGS.setOpaque(num, index, Math.min(cost(loads[index]), MAX_NUM));
+        LONGS.setOpaque(leaf, 2 * index, key(index, cost(loads[index])));
         repair(index);
     }
 
@@ -122,13 +143,15 @@ abstract sealed class LoadTree implements Scheduler
         if (b < 0) {
             return a;
         }
-        long ca = (long) LONGS.getOpaque(num, a) * den[b];
-        long cb = (long) LONGS.getOpaque(num, b) * den[a];
+        long ka = (long) LONGS.getOpaque(leaf, 2 * a);
+        long kb = (long) LONGS.getOpaque(leaf, 2 * b);
+        long ca = (ka & MAX_NUM) * (kb >>> NUM_BITS);
+        long cb = (kb & MAX_NUM) * (ka >>> NUM_BITS);
         if (ca != cb) {
             return ca < cb ? a : b;
         }
-        long sa = (long) LONGS.getOpaque(stamp, a);
-        long sb = (long) LONGS.getOpaque(stamp, b);
+        long sa = (long) LONGS.getOpaque(leaf, 2 * a + 1);
+        long sb = (long) LONGS.getOpaque(leaf, 2 * b + 1);
         if (sa != sb) {
             return sa < sb ? a : b;
         }
