@@ -10,7 +10,10 @@ import java.util.List;
  * O(log n) instead of the linear scan of LVS's {@code ip_vs_wlc_schedule}.
  *
  * <p>Each server has a cost {@code num / den} (subclasses say what: LVS overhead
- * {@code active*256 + inactive} over the weight for wlc...). Costs are compared by cross
+ * {@code active*256 + inactive} over the weight for wlc...). Every tree node carries its winner's
+ * cost and pick stamp, not only its index, so a repair compares a node with its sibling from one
+ * cache line (siblings are adjacent) without chasing the winner's index into a server array; the
+ * cost of a level is then a load, a compare and a store. Costs are compared by cross
  * multiplication in longs, never by division ({@code num} is capped below 2^40 and {@code den}
  * below 2^23, so the products cannot overflow and both pack into one long per server). Equal costs are broken by the least recently picked
  * server (a pick sequence stamped on the winner), so ties rotate instead of always landing on the
@@ -28,12 +31,17 @@ import java.util.List;
  */
 abstract sealed class LoadTree implements Scheduler
         permits LeastConnection, WeightedLeastConnection, ShortestExpectedDelay, NeverQueue {
-    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle STAMP;
     private static final int NUM_BITS = 40;
     private static final long MAX_NUM = (1L << NUM_BITS) - 1;
     private static final int MAX_DEN = (1 << 23) - 1;
+    private static final int INDEX_BITS = 20;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    /** Most servers a tree holds (the index shares a long with a 44-bit pick stamp). */
+    static final int MAX_SERVERS = (int) INDEX_MASK;
+    /** Cost word of an empty node (no server below): valid cost words are >= 0. */
+    private static final long EMPTY = -1;
 
     static {
         try {
@@ -47,13 +55,12 @@ abstract sealed class LoadTree implements Scheduler
     /** Divisor per server; 0 = excluded (weight 0). Immutable after construction. */
     private final int[] den;
     /**
-     * Two longs per server, side by side so a comparison touches one cache line per server:
-     * [2i] = den << 40 | num (the cost, refreshed by loadChanged), [2i + 1] = its last pick stamp
-     * (larger = picked more recently).
+     * Node p (1-based heap layout, root 1, server i at leaf size + i) is two longs:
+     * [2p] = cost word {@code den << 40 | num} of its winner (EMPTY when none),
+     * [2p + 1] = {@code stamp << 20 | index} of its winner (stamp = its last pick, 44 bits,
+     * compared modulo 2^44 so the rare wrap only disturbs one tie).
      */
-    private final long[] leaf;
-    /** 1-based heap layout: node[1] is the root, leaves at [size, size + n). Holds a server or -1. */
-    private final int[] node;
+    private final long[] tree;
     private final int size;
     /**
      * Pick stamp source. Incremented without an atomic read-modify-write: two racing picks may
@@ -64,6 +71,9 @@ abstract sealed class LoadTree implements Scheduler
 
     LoadTree(List<SchedServer> servers) {
         int n = servers.size();
+        if (n > MAX_SERVERS) {
+            throw new IllegalArgumentException("too many servers for a least-load tree: " + n);
+        }
         int s = 1;
         while (s < n) {
             s <<= 1;
@@ -71,20 +81,25 @@ abstract sealed class LoadTree implements Scheduler
         this.size = s;
         this.loads = new ServerLoad[n];
         this.den = new int[n];
-        this.leaf = new long[2 * n];
-        this.node = new int[2 * s];
-        java.util.Arrays.fill(node, -1);
+        this.tree = new long[4 * s];
+        for (int p = 0; p < 2 * s; p++) {
+            tree[2 * p] = EMPTY;
+        }
         for (int i = 0; i < n; i++) {
             SchedServer srv = servers.get(i);
             loads[i] = srv.load();
             den[i] = srv.weight() == 0 ? 0 : Math.min(divisor(srv.weight()), MAX_DEN);
-            leaf[2 * i] = key(i, cost(srv.load()));
-            node[s + i] = den[i] == 0 ? -1 : i;
+            if (den[i] > 0) {
+                tree[2 * (s + i)] = key(i, cost(srv.load()));
+                tree[2 * (s + i) + 1] = i;
+            }
         }
         for (int p = s - 1; p >= 1; p--) {
-            node[p] = better(node[2 * p], node[2 * p + 1]);
+            int c = firstIsBetter(tree[4 * p], tree[4 * p + 1], tree[4 * p + 2], tree[4 * p + 3]) ? 2 * p : 2 * p + 1;
+            tree[2 * p] = tree[2 * c];
+            tree[2 * p + 1] = tree[2 * c + 1];
         }
-        VarHandle.releaseFence(); // publish the built arrays before the snapshot is swapped in
+        VarHandle.releaseFence(); // publish the built tree before the snapshot is swapped in
     }
 
     private long key(int i, long num) {
@@ -99,14 +114,17 @@ abstract sealed class LoadTree implements Scheduler
 
     @Override
     public final int pick(int flowHash) {
-        int w = (int) INTS.getOpaque(node, 1);
-        if (w < 0) {
+        long k = (long) LONGS.getOpaque(tree, 2);
+        if (k < 0) {
             return -1;
         }
+        int w = (int) ((long) LONGS.getOpaque(tree, 3) & INDEX_MASK);
         long t = (long) STAMP.getOpaque(this) + 1;
         STAMP.setOpaque(this, t);
-        LONGS.setOpaque(leaf, 2 * w + 1, t);
-        repair(w);
+        int leaf = size + w;
+        long info = t << INDEX_BITS | w;
+        LONGS.setOpaque(tree, 2 * leaf + 1, info);
+        repair(leaf, (long) LONGS.getOpaque(tree, 2 * leaf), info);
         return w;
     }
 
@@ -115,46 +133,49 @@ abstract sealed class LoadTree implements Scheduler
         if (index < 0 || index >= den.length || den[index] == 0) {
             return;
         }
-        LONGS.setOpaque(leaf, 2 * index, key(index, cost(loads[index])));
-        repair(index);
+        int leaf = size + index;
+        long k = key(index, cost(loads[index]));
+        LONGS.setOpaque(tree, 2 * leaf, k);
+        repair(leaf, k, (long) LONGS.getOpaque(tree, 2 * leaf + 1));
     }
 
-    /** Recomputes the winners on the path of server {@code i}, stopping where nothing changes. */
-    private void repair(int i) {
-        for (int p = (size + i) >> 1; p >= 1; p >>= 1) {
-            int left = (int) INTS.getOpaque(node, 2 * p);
-            int right = (int) INTS.getOpaque(node, 2 * p + 1);
-            int w = better(left, right);
-            int old = (int) INTS.getOpaque(node, p);
-            if (w != old) {
-                INTS.setOpaque(node, p, w);
-            } else if (w != i) {
-                // i lost here before and still does: nothing above depends on i's cost.
+    /**
+     * Recomputes the nodes above {@code c}, whose winner is now (k, info): at each level the
+     * better of it and the sibling's winner goes up. Stops where a node is unchanged, since every
+     * node above is a function of its children only.
+     */
+    private void repair(int c, long k, long info) {
+        while (c > 1) {
+            int sib = c ^ 1;
+            long ks = (long) LONGS.getOpaque(tree, 2 * sib);
+            long is = (long) LONGS.getOpaque(tree, 2 * sib + 1);
+            if (!firstIsBetter(k, info, ks, is)) {
+                k = ks;
+                info = is;
+            }
+            c >>= 1;
+            if ((long) LONGS.getOpaque(tree, 2 * c) == k && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
                 return;
             }
+            LONGS.setOpaque(tree, 2 * c, k);
+            LONGS.setOpaque(tree, 2 * c + 1, info);
         }
     }
 
-    /** The preferred of two servers (-1 = empty): lower num/den, then least recently picked. */
-    private int better(int a, int b) {
-        if (a < 0) {
-            return b;
+    /** Is winner a preferred to b: lower num/den, then least recently picked, then lower index. */
+    private static boolean firstIsBetter(long ka, long ia, long kb, long ib) {
+        if (ka < 0 || kb < 0) {
+            return kb < 0;
         }
-        if (b < 0) {
-            return a;
-        }
-        long ka = (long) LONGS.getOpaque(leaf, 2 * a);
-        long kb = (long) LONGS.getOpaque(leaf, 2 * b);
         long ca = (ka & MAX_NUM) * (kb >>> NUM_BITS);
         long cb = (kb & MAX_NUM) * (ka >>> NUM_BITS);
         if (ca != cb) {
-            return ca < cb ? a : b;
+            return ca < cb;
         }
-        long sa = (long) LONGS.getOpaque(leaf, 2 * a + 1);
-        long sb = (long) LONGS.getOpaque(leaf, 2 * b + 1);
-        if (sa != sb) {
-            return sa < sb ? a : b;
+        long age = ((ia >>> INDEX_BITS) - (ib >>> INDEX_BITS)) << INDEX_BITS; // stamps mod 2^44
+        if (age != 0) {
+            return age < 0;
         }
-        return a < b ? a : b;
+        return (ia & INDEX_MASK) < (ib & INDEX_MASK);
     }
 }
