@@ -112,20 +112,35 @@ abstract sealed class LoadTree implements Scheduler
     /** Cost divisor of a server of weight {@code weight} > 0 (1 for unweighted lc). */
     abstract int divisor(int weight);
 
+    /**
+     * Reads the root, stamps the winner and re-seats it at once (so ties rotate even when no
+     * connection opens). A root whose winner's leaf differs from it (a racing update not yet
+     * propagated) is repaired first, at most twice. Deferring the re-seat to the following
+     * {@code loadChanged} would save one climb per connection, but left servers starved under
+     * concurrent churn in the contract test, so it is not done.
+     */
     @Override
     public final int pick(int flowHash) {
-        long k = (long) LONGS.getOpaque(tree, 2);
-        if (k < 0) {
-            return -1;
+        for (int attempt = 0; ; attempt++) {
+            long k = (long) LONGS.getOpaque(tree, 2);
+            if (k < 0) {
+                return -1;
+            }
+            long info = (long) LONGS.getOpaque(tree, 3);
+            int w = (int) (info & INDEX_MASK);
+            int leaf = size + w;
+            long leafK = (long) LONGS.getOpaque(tree, 2 * leaf);
+            long leafInfo = (long) LONGS.getOpaque(tree, 2 * leaf + 1);
+            if ((leafK != k || leafInfo != info) && attempt < 2) {
+                repair(leaf);
+                continue;
+            }
+            long t = (long) STAMP.getOpaque(this) + 1;
+            STAMP.setOpaque(this, t);
+            LONGS.setOpaque(tree, 2 * leaf + 1, t << INDEX_BITS | w);
+            repair(leaf);
+            return w;
         }
-        int w = (int) ((long) LONGS.getOpaque(tree, 3) & INDEX_MASK);
-        long t = (long) STAMP.getOpaque(this) + 1;
-        STAMP.setOpaque(this, t);
-        int leaf = size + w;
-        long info = t << INDEX_BITS | w;
-        LONGS.setOpaque(tree, 2 * leaf + 1, info);
-        repair(leaf, (long) LONGS.getOpaque(tree, 2 * leaf), info);
-        return w;
     }
 
     @Override
@@ -136,23 +151,26 @@ abstract sealed class LoadTree implements Scheduler
         int leaf = size + index;
         long k = key(index, cost(loads[index]));
         LONGS.setOpaque(tree, 2 * leaf, k);
-        repair(leaf, k, (long) LONGS.getOpaque(tree, 2 * leaf + 1));
+        repair(leaf);
     }
 
     /**
-     * Recomputes the nodes above {@code c}, whose winner is now (k, info): at each level the
-     * better of it and the sibling's winner goes up. Stops where a node is unchanged, since every
-     * node above is a function of its children only.
+     * Recomputes the nodes above leaf {@code c} (whose new values are already written): at each
+     * level the better of the two children goes up, both read back from the tree (siblings share
+     * a cache line), so a fresher value a racing repair wrote meanwhile is not overwritten with
+     * what this one saw earlier. Stops where a node is unchanged, since every node above is a
+     * function of its children only.
      */
-    private void repair(int c, long k, long info) {
+    private void repair(int c) {
         while (c > 1) {
-            int sib = c ^ 1;
-            long ks = (long) LONGS.getOpaque(tree, 2 * sib);
-            long is = (long) LONGS.getOpaque(tree, 2 * sib + 1);
-            if (!firstIsBetter(k, info, ks, is)) {
-                k = ks;
-                info = is;
-            }
+            int left = c & ~1;
+            long kl = (long) LONGS.getOpaque(tree, 2 * left);
+            long il = (long) LONGS.getOpaque(tree, 2 * left + 1);
+            long kr = (long) LONGS.getOpaque(tree, 2 * left + 2);
+            long ir = (long) LONGS.getOpaque(tree, 2 * left + 3);
+            boolean l = firstIsBetter(kl, il, kr, ir);
+            long k = l ? kl : kr;
+            long info = l ? il : ir;
             c >>= 1;
             if ((long) LONGS.getOpaque(tree, 2 * c) == k && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
                 return;
