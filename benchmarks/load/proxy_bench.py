@@ -111,18 +111,21 @@ def idle_memory(port, pid):
 
 
 def main():
-    resource.setrlimit(resource.RLIMIT_NOFILE, (200000, 200000))
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     tmp = tempfile.mkdtemp(prefix="l4lb-bench-")
+    os.chmod(tmp, 0o755)  # nginx workers run as nobody and must read 1m.bin
     log = open(os.path.join(tmp, "bench.log"), "w")
     o1, o2 = free_port(), free_port()
     with open(os.path.join(tmp, "1m.bin"), "wb") as f:
         f.write(os.urandom(1 << 20))
+    os.chmod(os.path.join(tmp, "1m.bin"), 0o644)
     for d in ("logs", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
         os.makedirs(os.path.join(tmp, d), exist_ok=True)
     temp = "".join(f"{k}_temp_path {tmp}/{v};\n" for k, v in
                    [("client_body", "body"), ("proxy", "proxy"), ("fastcgi", "fastcgi"), ("uwsgi", "uwsgi"), ("scgi", "scgi")])
     origin_conf = f"""daemon off; worker_processes 1; pid {tmp}/origin.pid; error_log {tmp}/logs/origin.err;
-worker_rlimit_nofile 100000; events {{ worker_connections 50000; }}
+worker_rlimit_nofile 19000; events {{ worker_connections 18000; }}
 http {{ access_log off; {temp} keepalive_requests 1000000; keepalive_timeout 300s; client_header_timeout 300s;
   server {{ listen 127.0.0.1:{o1} backlog=4096; root {tmp}; location = / {{ return 200 "ok\\n"; }} }}
   server {{ listen 127.0.0.1:{o2} backlog=4096; root {tmp}; location = / {{ return 200 "ok\\n"; }} }} }}
@@ -132,7 +135,7 @@ http {{ access_log off; {temp} keepalive_requests 1000000; keepalive_timeout 300
 
     ph, pn, pl = free_port(), free_port(), free_port()
     open(os.path.join(tmp, "haproxy.cfg"), "w").write(f"""global
-    maxconn 100000
+    maxconn 9000
     nbthread 1
 defaults
     mode tcp
@@ -147,12 +150,12 @@ listen bench
 """)
     open(os.path.join(tmp, "stream.conf"), "w").write(f"""daemon off; worker_processes 1; pid {tmp}/stream.pid;
 error_log {tmp}/logs/stream.err; load_module /usr/lib/nginx/modules/ngx_stream_module.so;
-worker_rlimit_nofile 100000; events {{ worker_connections 50000; }}
+worker_rlimit_nofile 19000; events {{ worker_connections 18000; }}
 stream {{ upstream o {{ server 127.0.0.1:{o1}; server 127.0.0.1:{o2}; }}
   server {{ listen 127.0.0.1:{pn} backlog=4096; proxy_pass o; proxy_timeout 300s; }} }}
 """)
     open(os.path.join(tmp, "l4lb.cfg"), "w").write(f"""global
-    maxconn 100000
+    maxconn 9000
     nbthread 1
     l4lb-transport epoll
 defaults
@@ -180,6 +183,7 @@ listen bench
     # Warm-up (JIT for l4lb; caches for everyone), not measured.
     for name, (port, _) in targets.items():
         wrk(port, conns=64)
+        wrk(port, conns=32, close=True)
     tests = {
         "conn/s": dict(close=True, conns=32),
         "keep-alive req/s": dict(conns=64),

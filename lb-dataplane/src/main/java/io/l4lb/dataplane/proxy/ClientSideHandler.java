@@ -24,6 +24,7 @@ final class ClientSideHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        EpollHalfCloseGuard.pin(ctx.channel());
         session = new ProxySession(fe, ctx.channel());
         session.start();
     }

@@ -61,17 +61,15 @@ final class ProxySession implements ServerGate.Waiter {
     private Channel connectingCh;
     private RelayDirection up;
     private RelayDirection down;
-    private SessionTimeouts timeouts = SessionTimeouts.NONE;
-    private long lastClient;
-    private long lastServer;
-    private boolean halfClosed;
-    private ScheduledFuture<?> timer;
+    private final SessionTimer timer;
     private ScheduledFuture<?> stepTimer; // inspect-delay or timeout queue
 
     ProxySession(FrontendRuntime fe, Channel client) {
         this.fe = fe;
         this.client = client;
         this.loop = client.eventLoop();
+        this.timer = new SessionTimer(this, loop, fe.clock,
+                SessionTimeouts.of(fe.config.timeouts(), io.l4lb.core.config.Timeouts.NONE));
     }
 
     State state() {
@@ -83,7 +81,7 @@ final class ProxySession implements ServerGate.Waiter {
     void start() {
         fe.counters.connectionsTotal.increment();
         fe.counters.connectionsActive.incrementAndGet();
-        lastClient = fe.clock.nanoTime();
+        timer.arm();
         acquireLimits();
     }
 
@@ -156,7 +154,6 @@ final class ProxySession implements ServerGate.Waiter {
             state = State.INSPECTING;
             pending = client.alloc().compositeDirectBuffer(64);
             stepTimer = loop.schedule(this::inspectTimedOut, fe.inspectDelayNanos, TimeUnit.NANOSECONDS);
-            armTimer();
             client.read();
             return;
         }
@@ -254,48 +251,13 @@ final class ProxySession implements ServerGate.Waiter {
             fail();
             return;
         }
-        timeouts = SessionTimeouts.of(fe.config.timeouts(), backend.config().timeouts());
-        armTimer();
-        ServerRuntime s = pickServer(false);
+        timer.use(SessionTimeouts.of(fe.config.timeouts(), backend.config().timeouts()));
+        ServerRuntime s = ServerChoice.pick(backend, samples.src(), tried, false);
         if (s == null) {
             fail();
             return;
         }
         assign(s);
-    }
-
-    /** Source hash of the client address for sh/mh (murmur3 fmix32 of InetAddress.hashCode). */
-    private int flowHash() {
-        int h = samples.src() == null ? 0 : samples.src().getAddress().hashCode();
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        return h ^ (h >>> 16);
-    }
-
-    /** Persistence first, then the scheduler; {@code avoidTried} for redispatch. Null when none usable. */
-    private ServerRuntime pickServer(boolean avoidTried) {
-        PersistenceTable p = backend.persistence();
-        if (p != null && !avoidTried && samples.src() != null) {
-            ServerRuntime s = p.lookup(samples.src().getAddress());
-            if (s != null) {
-                return s;
-            }
-        }
-        int hash = flowHash();
-        ServerRuntime first = backend.runtime().pick(hash);
-        ServerRuntime s = first;
-        int members = backend.runtime().snapshot().members().size();
-        // A full server (maxconn) or, on redispatch, an already failed one is skipped when the
-        // scheduler offers another; otherwise the first pick is kept (and queued if full).
-        for (int i = 0; s != null && i < members && (backend.gate(s).full() || avoidTried && tried.contains(s)); i++) {
-            s = backend.runtime().pick(hash);
-        }
-        if (s != null && (backend.gate(s).full() || avoidTried && tried.contains(s))) {
-            s = first;
-        }
-        return s;
     }
 
     private void assign(ServerRuntime s) {
@@ -373,10 +335,9 @@ final class ProxySession implements ServerGate.Waiter {
             p.remember(samples.src().getAddress(), server);
         }
         state = State.RELAYING;
-        lastServer = fe.clock.nanoTime();
         up = new RelayDirection(this, true, client, serverCh);
         down = new RelayDirection(this, false, serverCh, client);
-        armTimer();
+        timer.established();
         ServerConfig.ProxyProtocol pp = server.config().options().sendProxy();
         if (pp != ServerConfig.ProxyProtocol.NONE) {
             // The header goes first, before any payload (proxy-protocol.txt section 2).
@@ -425,7 +386,7 @@ final class ProxySession implements ServerGate.Waiter {
         ServerRuntime next = failed;
         if (backend.config().redispatch() || !failed.usable()) {
             // option redispatch (HAProxy 2.x default interval 1): every retry may go elsewhere.
-            ServerRuntime other = pickServer(true);
+            ServerRuntime other = ServerChoice.pick(backend, samples.src(), tried, true);
             if (other != null && other != failed) {
                 fe.counters.redispatches.increment();
                 failed.counters().redispatches.increment();
@@ -486,18 +447,11 @@ final class ProxySession implements ServerGate.Waiter {
     }
 
     void touch(boolean clientSide) {
-        if (timeouts.any()) {
-            long now = fe.clock.nanoTime();
-            if (clientSide) {
-                lastClient = now;
-            } else {
-                lastServer = now;
-            }
-        }
+        timer.touch(clientSide);
     }
 
     void halfClosed() {
-        halfClosed = true;
+        timer.halfClosed();
     }
 
     /** One direction forwarded its FIN: when both did, the connection is over. */
@@ -543,9 +497,7 @@ final class ProxySession implements ServerGate.Waiter {
         State was = state;
         state = State.CLOSED;
         cancelStepTimer();
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        timer.stop();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -569,36 +521,5 @@ final class ProxySession implements ServerGate.Waiter {
             stepTimer.cancel(false);
             stepTimer = null;
         }
-    }
-
-    // ---- inactivity timeouts -------------------------------------------------------------------
-
-    private void armTimer() {
-        if (timer != null || state == State.CLOSED) {
-            return;
-        }
-        long d = deadline();
-        if (d != Long.MAX_VALUE) {
-            timer = loop.schedule(this::timerFired, Math.max(0, d - fe.clock.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private long deadline() {
-        SessionTimeouts t = timeouts == SessionTimeouts.NONE
-                ? SessionTimeouts.of(fe.config.timeouts(), io.l4lb.core.config.Timeouts.NONE) : timeouts;
-        return t.nextDeadline(lastClient, lastServer, state == State.RELAYING, halfClosed);
-    }
-
-    private void timerFired() {
-        timer = null;
-        if (state == State.CLOSED) {
-            return;
-        }
-        long d = deadline();
-        if (d != Long.MAX_VALUE && fe.clock.nanoTime() - d >= 0) {
-            abort();
-            return;
-        }
-        armTimer();
     }
 }

@@ -131,4 +131,22 @@ class ProxyDistributionTest {
             }
         }
     }
+
+    @Test
+    void persistKeepsAClientOnItsServerWhileUsable() throws Exception {
+        try (var a = Origins.label("A"); var b = Origins.label("B")) {
+            var d = ServerConfig.ServerOptions.DEFAULTS;
+            BackendConfig be = BackendConfig.of("be", "rr", List.of(server(a, d), server(b, d)))
+                    .withPersist(java.time.Duration.ofSeconds(60));
+            try (ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(be))) {
+                Map<String, Integer> hits = run(p, 20);
+                assertEquals(1, hits.size(), "one client address, one server: " + hits);
+                String kept = hits.keySet().iterator().next();
+                BackendRuntime rt = p.backends.get("be");
+                rt.setHealth(rt.server(kept), false, "test: down");
+                Map<String, Integer> after = run(p, 5);
+                assertEquals(Map.of(kept.equals("A") ? "B" : "A", 5), after); // moved, and stays moved
+            }
+        }
+    }
 }

@@ -160,4 +160,32 @@ class ProxyFailureTest {
             }
         }
     }
+
+    @Test
+    void frontendMaxconnStopsAcceptingUntilASlotFrees() throws Exception {
+        try (var a = Origins.echo("A")) {
+            BackendConfig be = BackendConfig.of("be", "rr", List.of(ServerConfig.of("A", "127.0.0.1", a.port())));
+            try (ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be").withMaxconn(1), List.of(be));
+                 Socket first = new Socket(); Socket second = new Socket()) {
+                first.connect(p.address, 5000);
+                first.setSoTimeout(10_000);
+                first.getOutputStream().write('1');
+                assertEquals('1', first.getInputStream().read());
+                second.connect(p.address, 5000); // the kernel backlog takes it: no reset
+                second.getOutputStream().write('2');
+                second.setSoTimeout(300);
+                try {
+                    int b = second.getInputStream().read();
+                    throw new AssertionError("served above maxconn: " + b);
+                } catch (SocketTimeoutException expected) {
+                    // not accepted (or not served) while the frontend is full
+                }
+                assertEquals(1, a.accepted.get());
+                first.close();
+                second.setSoTimeout(10_000);
+                assertEquals('2', second.getInputStream().read()); // served once a slot freed
+                assertEquals(2, a.accepted.get());
+            }
+        }
+    }
 }

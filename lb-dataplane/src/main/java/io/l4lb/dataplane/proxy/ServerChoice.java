@@ -1,0 +1,50 @@
+package io.l4lb.dataplane.proxy;
+
+import io.l4lb.core.state.ServerRuntime;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** Which server a new connection (or a redispatched retry) goes to. Hot path, allocation-free. */
+final class ServerChoice {
+    private ServerChoice() {
+    }
+
+    /** Source hash of the client address for sh/mh (murmur3 fmix32 of InetAddress.hashCode). */
+    static int flowHash(InetSocketAddress src) {
+        int h = src == null ? 0 : src.getAddress().hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
+    }
+
+    /**
+     * Persistence first ({@code persist T}), then the scheduler. A full server (maxconn) or, on
+     * redispatch ({@code avoidTried}), one that already failed is skipped when the scheduler
+     * offers another within one round; otherwise the first pick is kept (and queued when full).
+     * Null when no server is usable.
+     */
+    static ServerRuntime pick(BackendContext backend, InetSocketAddress src, List<ServerRuntime> tried,
+                              boolean avoidTried) {
+        PersistenceTable p = backend.persistence();
+        if (p != null && !avoidTried && src != null) {
+            ServerRuntime s = p.lookup(src.getAddress());
+            if (s != null) {
+                return s;
+            }
+        }
+        int hash = flowHash(src);
+        ServerRuntime first = backend.runtime().pick(hash);
+        ServerRuntime s = first;
+        int members = backend.runtime().snapshot().members().size();
+        for (int i = 0; s != null && i < members && skip(backend, s, tried, avoidTried); i++) {
+            s = backend.runtime().pick(hash);
+        }
+        return s != null && skip(backend, s, tried, avoidTried) ? first : s;
+    }
+
+    private static boolean skip(BackendContext backend, ServerRuntime s, List<ServerRuntime> tried, boolean avoidTried) {
+        return backend.gate(s).full() || avoidTried && tried.contains(s);
+    }
+}
