@@ -33,6 +33,9 @@ public final class PacketEngine {
     private final long lbMac;
     private final int lbIp;
     private final int mtu;
+    /** The whole connection table is swept once per second (see {@link #expireDue}). */
+    public static final long SWEEP_PERIOD_NANOS = 1_000_000_000L;
+    private long lastSweep;
 
     PacketEngine(PacketPlane plane, ConnectionTable table, NanoClock clock) {
         this.plane = plane;
@@ -44,15 +47,33 @@ public final class PacketEngine {
         this.lbMac = config.lbMac();
         this.lbIp = config.lbIpv4();
         this.mtu = config.tunnelMtu();
+        this.lastSweep = clock.nanoTime();
     }
 
     public ConnectionTable table() {
         return table;
     }
 
-    /** Ends idle flows; the worker calls it between batches with a small budget (slots examined). */
+    /** Ends idle flows, examining {@code budget} slots of the table. */
     public int expire(int budget) {
         return table.expire(clock.nanoTime(), budget);
+    }
+
+    /**
+     * The worker's periodic sweep, between batches and when idle: examines at least
+     * {@code minBudget} slots, and enough that the whole table is visited once per
+     * {@link #SWEEP_PERIOD_NANOS} whatever the traffic, so server load counts (lc/wlc) drop when
+     * flows time out rather than when their slots are next touched.
+     */
+    public int expireDue(int minBudget) {
+        long now = clock.nanoTime();
+        long elapsed = now - lastSweep;
+        long cap = table.capacity();
+        long due = elapsed >= SWEEP_PERIOD_NANOS ? cap : cap * elapsed / SWEEP_PERIOD_NANOS;
+        if (due > 0) {
+            lastSweep = now;
+        }
+        return table.expire(now, (int) Math.max(minBudget, due));
     }
 
     /** Decides the fate of one received Ethernet frame and rewrites it for sending. */

@@ -50,6 +50,15 @@ public final class VirtualService {
         this.persistNanos = persist == null ? 0 : persist.toNanos();
         this.servers = servers.toArray(RealServer[]::new);
         this.consistentPrimary = "mh".equals(backend.config().balance().scheduler());
+        view(); // build the first view (and its Maglev table) here, on the control plane
+    }
+
+    /**
+     * Control plane: build the view for the backend's current snapshot now, so the first packet
+     * after a health or weight change does not pay for a Maglev table build.
+     */
+    public void prepare() {
+        view();
     }
 
     public int vip() {

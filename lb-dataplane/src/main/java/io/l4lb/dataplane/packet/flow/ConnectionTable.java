@@ -154,6 +154,11 @@ public final class ConnectionTable {
         return maxFlows;
     }
 
+    /** Slots in the table (twice the flow limit, a power of two). */
+    public int capacity() {
+        return mask + 1;
+    }
+
     /**
      * Releases up to {@code budget} slots' worth of expired flows, continuing where the last call
      * stopped (a clock hand). Returns how many flows ended.

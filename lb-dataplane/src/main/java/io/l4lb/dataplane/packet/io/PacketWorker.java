@@ -40,7 +40,7 @@ public final class PacketWorker {
                 io.send(f);
             }
         }
-        engine.expire(EXPIRE_PER_FRAME * n + 8);
+        engine.expireDue(EXPIRE_PER_FRAME * n + 8);
         return n;
     }
 
