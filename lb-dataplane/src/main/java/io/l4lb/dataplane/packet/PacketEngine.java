@@ -66,7 +66,11 @@ public final class PacketEngine {
      * flows time out rather than when their slots are next touched.
      */
     public int expireDue(int minBudget) {
-        long now = clock.nanoTime();
+        return expireDue(minBudget, clock.nanoTime());
+    }
+
+    /** {@link #expireDue(int)} at a time the worker already read. */
+    public int expireDue(int minBudget, long now) {
         long elapsed = now - lastSweep;
         long cap = table.capacity();
         long due = elapsed >= SWEEP_PERIOD_NANOS ? cap : cap * elapsed / SWEEP_PERIOD_NANOS;
@@ -78,6 +82,14 @@ public final class PacketEngine {
 
     /** Decides the fate of one received Ethernet frame and rewrites it for sending. */
     public Verdict process(Frame f) {
+        return process(f, clock.nanoTime());
+    }
+
+    /**
+     * Same, with the time read once per batch by the worker (one clock read per burst, as DPDK
+     * load balancers do): flow timers have batch granularity, microseconds at most.
+     */
+    public Verdict process(Frame f, long now) {
         MemorySegment s = f.segment();
         int base = f.start();
         int len = f.length();
@@ -95,7 +107,7 @@ public final class PacketEngine {
         }
         int l3len = base + len - l3;
         if (type == ETHERTYPE_IPV4) {
-            return ipv4(f, s, base, l3, l3len);
+            return ipv4(f, s, base, l3, l3len, now);
         }
         if (type == ETHERTYPE_ARP) {
             return arp(f, s, base, l3, l3len);
@@ -122,7 +134,7 @@ public final class PacketEngine {
         return Verdict.REPLY;
     }
 
-    private Verdict ipv4(Frame f, MemorySegment s, int base, int l3, int l3len) {
+    private Verdict ipv4(Frame f, MemorySegment s, int base, int l3, int l3len, long now) {
         if (l3len < IP_MIN_LEN) {
             return drop(f, DropReason.TRUNCATED_IP);
         }
@@ -197,7 +209,7 @@ public final class PacketEngine {
             }
         }
         int src = Bytes.i32(s, l3 + IP_SRC);
-        RealServer rs = realServer(svc, src, dst, sport, dport, proto, flags);
+        RealServer rs = realServer(svc, src, dst, sport, dport, proto, flags, now);
         if (rs == null) {
             return drop(f, DropReason.NO_SERVER);
         }
@@ -224,8 +236,8 @@ public final class PacketEngine {
      * belongs to a connection another LB (or this one before a restart) placed, and goes through the
      * consistent lookup so it reaches the same server as before (sloppy TCP, no sync daemon).
      */
-    private RealServer realServer(VirtualService svc, int src, int dst, int sport, int dport, int proto, int flags) {
-        long now = clock.nanoTime();
+    private RealServer realServer(VirtualService svc, int src, int dst, int sport, int dport, int proto, int flags,
+                                  long now) {
         int hash = FlowHash.fiveTuple(src, dst, sport, dport, proto);
         int slot = table.find(hash, src, dst, sport, dport, proto, now);
         if (slot >= 0) {

@@ -3,6 +3,7 @@ package io.l4lb.dataplane.packet.io;
 import io.l4lb.dataplane.packet.Frame;
 import io.l4lb.dataplane.packet.PacketEngine;
 import io.l4lb.dataplane.packet.Verdict;
+import io.l4lb.core.time.NanoClock;
 import java.lang.foreign.Arena;
 
 /**
@@ -18,9 +19,17 @@ public final class PacketWorker {
     private final PacketEngine engine;
     private final PacketIo io;
     private final Frame[] frames;
+    private final NanoClock clock;
     private final long[] verdicts = new long[Verdict.values().length];
 
     public PacketWorker(PacketEngine engine, PacketIo io, Arena arena, int batchSize, int frameCapacity) {
+        this(engine, io, arena, batchSize, frameCapacity, NanoClock.SYSTEM);
+    }
+
+    /** {@code clock}: read once per batch (the engine's flow timers use it). */
+    public PacketWorker(PacketEngine engine, PacketIo io, Arena arena, int batchSize, int frameCapacity,
+                        NanoClock clock) {
+        this.clock = clock;
         this.engine = engine;
         this.io = io;
         this.frames = new Frame[batchSize];
@@ -32,15 +41,16 @@ public final class PacketWorker {
     /** Handles one batch; returns how many frames it received. */
     public int pollOnce() {
         int n = io.receive(frames);
+        long now = clock.nanoTime();
         for (int i = 0; i < n; i++) {
             Frame f = frames[i];
-            Verdict v = engine.process(f);
+            Verdict v = engine.process(f, now);
             verdicts[v.ordinal()]++;
             if (v == Verdict.DR_FORWARD || v == Verdict.TUNNEL_FORWARD || v == Verdict.REPLY) {
                 io.send(f);
             }
         }
-        engine.expireDue(EXPIRE_PER_FRAME * n + 8);
+        engine.expireDue(EXPIRE_PER_FRAME * n + 8, now);
         return n;
     }
 

@@ -23,7 +23,8 @@ class PacketWorkerTest {
         PacketPlane plane = GoldenFrames.plane(true);
         try (Arena arena = Arena.ofConfined(); InMemoryPacketIo io = InMemoryPacketIo.recording(
                 all.stream().map(Golden::input).toList())) {
-            PacketWorker w = new PacketWorker(plane.newWorker(new FakeClock()), io, arena, 8, 2048);
+            FakeClock clock = new FakeClock();
+            PacketWorker w = new PacketWorker(plane.newWorker(clock), io, arena, 8, 2048, clock);
             assertEquals(all.size(), w.drain(1000));
             List<Golden> sending = all.stream().filter(g -> g.output() != null).toList();
             assertEquals(sending.size(), io.sent().size());
@@ -47,14 +48,14 @@ class PacketWorkerTest {
             syns.add(tcpFrame(20000 + p, DR_PORT, SYN, 0));
         }
         try (Arena arena = Arena.ofConfined(); InMemoryPacketIo io = InMemoryPacketIo.cycling(syns, 1000)) {
-            PacketWorker w = new PacketWorker(plane.newWorker(clock), io, arena, 32, 2048);
+            PacketWorker w = new PacketWorker(plane.newWorker(clock), io, arena, 32, 2048, clock);
             assertEquals(1000, w.drain(Long.MAX_VALUE));
             assertEquals(1000, io.sentCount());
             assertEquals(1000L * 60, io.sentBytes());
             assertEquals(100, w.engine().table().size());
             clock.advance(Duration.ofSeconds(61));
             try (InMemoryPacketIo more = InMemoryPacketIo.cycling(List.of(tcpFrame(1, 443, SYN, 0)), 3000)) {
-                PacketWorker w2 = new PacketWorker(w.engine(), more, arena, 32, 2048);
+                PacketWorker w2 = new PacketWorker(w.engine(), more, arena, 32, 2048, clock);
                 w2.drain(Long.MAX_VALUE); // each batch sweeps a few slots
                 assertEquals(0, w.engine().table().size());
                 assertEquals(3000, w2.verdicts(Verdict.DROP));
