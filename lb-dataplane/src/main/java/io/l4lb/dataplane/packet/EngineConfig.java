@@ -28,9 +28,9 @@ public record EngineConfig(long lbMac, int lbIpv4, int tunnelMtu, FlowTimeouts t
         }
     }
 
-    /** MTU 1500, LVS timeouts, 1M flows per worker, 64k templates. */
+    /** MTU 1500, LVS timeouts, 256k flows per worker (about 20 MB each), 64k templates. */
     public static EngineConfig of(long lbMac, int lbIpv4) {
-        return new EngineConfig(lbMac, lbIpv4, DEFAULT_MTU, FlowTimeouts.LVS_DEFAULTS, 1 << 20, 1 << 16);
+        return new EngineConfig(lbMac, lbIpv4, DEFAULT_MTU, FlowTimeouts.LVS_DEFAULTS, 1 << 18, 1 << 16);
     }
 
     public EngineConfig withTunnelMtu(int mtu) {

@@ -34,7 +34,8 @@ public final class VirtualService {
     private volatile View view;
 
     /** Scheduling view of one backend snapshot: members as {@link RealServer}s, indices aligned. */
-    record View(BackendRuntime.Snapshot snapshot, RealServer[] members, Scheduler consistent) {
+    record View(BackendRuntime.Snapshot snapshot, RealServer[] members, Scheduler consistent,
+                boolean wantsLoad) {
     }
 
     public VirtualService(int vip, int port, int proto, ForwardStyle style, BackendRuntime backend,
@@ -127,7 +128,11 @@ public final class VirtualService {
 
     /** Hot path: tell least-connection schedulers that the server's active/inactive count moved. */
     public void loadChanged(ServerRuntime rt) {
-        BackendRuntime.Snapshot s = view().snapshot();
+        View v = view();
+        if (!v.wantsLoad()) {
+            return;
+        }
+        BackendRuntime.Snapshot s = v.snapshot();
         Integer i = s.index().get(rt);
         if (i != null) {
             s.scheduler().loadChanged(i);
@@ -166,7 +171,16 @@ public final class VirtualService {
         } else {
             consistent = null;
         }
-        return new View(s, rs, consistent);
+        return new View(s, rs, consistent, overridesLoadChanged(s.scheduler()));
+    }
+
+    /** Only least-connection style schedulers override loadChanged: skip the call for the others. */
+    private static boolean overridesLoadChanged(Scheduler s) {
+        try {
+            return s.getClass().getMethod("loadChanged", int.class).getDeclaringClass() != Scheduler.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     @Override

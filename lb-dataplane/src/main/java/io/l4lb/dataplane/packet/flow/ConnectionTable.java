@@ -11,29 +11,32 @@ import io.l4lb.dataplane.packet.VirtualService;
  * ever in two tables and nothing here locks. Shared effects (server load, VIP counters, templates)
  * go through thread-safe objects.
  *
- * <p>Layout: open addressing with linear probing over parallel primitive arrays, capacity twice the
- * flow limit (load <= 0.5), deletion by backward shift (Knuth 6.4 Algorithm R), so nothing is
+ * <p>Layout: open addressing with linear probing, capacity twice the flow limit (load <= 0.5); a
+ * slot's keys, expiry and state share one {@code long[]} stride (one cache line for a lookup) and
+ * its two references an {@code Object[]} stride, deletion by backward shift (Knuth 6.4 Algorithm R), so nothing is
  * allocated per packet or per flow. Timeouts are lazy (checked on lookup) plus a bounded sweep
  * ({@link #expire}) the worker runs between batches.
  *
- * <p>Eviction (table at its limit): the oldest non-established flow in a window of
- * {@value #EVICT_SCAN} slots, after any expired one; established flows are never evicted, so a
+ * <p>Eviction (table at its limit): the first expired or non-established flow found within
+ * {@value #EVICT_SCAN} slots of a clock hand; established flows are never evicted, so a
  * table full of them refuses the new flow ({@link #FULL}) and the engine forwards it untracked.
  */
 public final class ConnectionTable {
     public static final int NOT_FOUND = -1;
     public static final int FULL = -2;
     static final int EVICT_SCAN = 64;
+    private static final int STRIDE = 4;
+    private static final int K1 = 0;
+    private static final int K2 = 1;
+    private static final int EXP = 2;
+    private static final int META = 3;
 
     private final int maxFlows;
     private final int mask;
-    private final long[] k1;
-    private final long[] k2;
-    private final int[] hashes;
-    private final long[] expires;
-    private final byte[] states;
-    private final VirtualService[] services;
-    private final RealServer[] servers;
+    /** Per slot, {@value #STRIDE} longs on one half cache line: key1, key2 (0 = empty), expiry, hash << 32 | state. */
+    private final long[] slots;
+    /** Per slot: the service and the real server. */
+    private final Object[] refs;
     private final long[] timeouts;
     private final PersistenceTemplates templates;
     private int size;
@@ -41,19 +44,14 @@ public final class ConnectionTable {
     private int evictHand;
 
     public ConnectionTable(int maxFlows, FlowTimeouts timeouts, PersistenceTemplates templates) {
-        if (maxFlows < 1 || maxFlows > (1 << 29)) {
+        if (maxFlows < 1 || maxFlows > (1 << 26)) {
             throw new IllegalArgumentException("maxFlows out of range: " + maxFlows);
         }
         int cap = Integer.highestOneBit(Math.max(4, maxFlows * 2) - 1) << 1;
         this.maxFlows = maxFlows;
         this.mask = cap - 1;
-        this.k1 = new long[cap];
-        this.k2 = new long[cap];
-        this.hashes = new int[cap];
-        this.expires = new long[cap];
-        this.states = new byte[cap];
-        this.services = new VirtualService[cap];
-        this.servers = new RealServer[cap];
+        this.slots = new long[cap * STRIDE];
+        this.refs = new Object[cap * 2];
         this.timeouts = timeouts.nanosByState();
         this.templates = templates;
     }
@@ -72,12 +70,12 @@ public final class ConnectionTable {
         long a = key1(src, dst);
         long b = key2(sport, dport, proto);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            long kb = k2[i];
+            long kb = slots[i * STRIDE + K2];
             if (kb == 0) {
                 return NOT_FOUND;
             }
-            if (kb == b && k1[i] == a) {
-                if (expires[i] - now <= 0) {
+            if (kb == b && slots[i * STRIDE + K1] == a) {
+                if (slots[i * STRIDE + EXP] - now <= 0) {
                     release(i, now);
                     removeAt(i);
                     return NOT_FOUND;
@@ -98,16 +96,16 @@ public final class ConnectionTable {
             return FULL;
         }
         int i = hash & mask;
-        while (k2[i] != 0) {
+        while (slots[i * STRIDE + K2] != 0) {
             i = (i + 1) & mask;
         }
-        k1[i] = key1(src, dst);
-        k2[i] = key2(sport, dport, proto);
-        hashes[i] = hash;
-        states[i] = (byte) state.ordinal();
-        expires[i] = now + timeouts[state.ordinal()];
-        services[i] = svc;
-        servers[i] = rs;
+        int o = i * STRIDE;
+        slots[o + K1] = key1(src, dst);
+        slots[o + K2] = key2(sport, dport, proto);
+        slots[o + EXP] = now + timeouts[state.ordinal()];
+        slots[o + META] = ((long) hash << 32) | state.ordinal();
+        refs[2 * i] = svc;
+        refs[2 * i + 1] = rs;
         size++;
         svc.counters().connectionsTotal.increment();
         rs.runtime().counters().connectionsTotal.increment();
@@ -117,33 +115,39 @@ public final class ConnectionTable {
 
     /** A TCP packet of a known flow: state transition (active/inactive moved) and idle timer restart. */
     public void onTcp(int slot, int flags, long now) {
-        TcpState old = TcpState.VALUES[states[slot]];
+        int o = slot * STRIDE;
+        long meta = slots[o + META];
+        TcpState old = TcpState.VALUES[(int) meta & 0xff];
         TcpState nw = old.next(flags);
         if (nw != old) {
-            states[slot] = (byte) nw.ordinal();
+            slots[o + META] = (meta & 0xffff_ffff_0000_0000L) | nw.ordinal();
             if (old.active() != nw.active()) {
-                account(services[slot], servers[slot], old, -1);
-                account(services[slot], servers[slot], nw, 1);
+                account(service(slot), server(slot), old, -1);
+                account(service(slot), server(slot), nw, 1);
             }
         }
-        expires[slot] = now + timeouts[nw.ordinal()];
+        slots[o + EXP] = now + timeouts[nw.ordinal()];
     }
 
     /** A packet of a known non-TCP flow: restart the idle timer. */
     public void touch(int slot, long now) {
-        expires[slot] = now + timeouts[states[slot]];
+        slots[slot * STRIDE + EXP] = now + timeouts[stateOrdinal(slot)];
     }
 
     public RealServer server(int slot) {
-        return servers[slot];
+        return (RealServer) refs[2 * slot + 1];
     }
 
     public VirtualService service(int slot) {
-        return services[slot];
+        return (VirtualService) refs[2 * slot];
+    }
+
+    private int stateOrdinal(int slot) {
+        return (int) slots[slot * STRIDE + META] & 0xff;
     }
 
     public TcpState state(int slot) {
-        return TcpState.VALUES[states[slot]];
+        return TcpState.VALUES[stateOrdinal(slot)];
     }
 
     public int size() {
@@ -167,7 +171,7 @@ public final class ConnectionTable {
         int released = 0;
         for (int n = 0; n < budget; n++) {
             int i = sweepHand;
-            if (k2[i] != 0 && expires[i] - now <= 0) {
+            if (slots[i * STRIDE + K2] != 0 && slots[i * STRIDE + EXP] - now <= 0) {
                 release(i, now);
                 removeAt(i);
                 released++;
@@ -179,23 +183,23 @@ public final class ConnectionTable {
         return released;
     }
 
+    /**
+     * CLOCK-style: from the hand, the first expired or non-established flow within
+     * {@value #EVICT_SCAN} slots. (Choosing the oldest in the window instead was measured to grow
+     * probe clusters tenfold under a SYN flood, see docs/benchmarks-packet.md.)
+     */
     private boolean evictOne(long now) {
         int victim = -1;
         int i = evictHand;
         for (int n = 0; n < EVICT_SCAN; n++, i = (i + 1) & mask) {
-            if (k2[i] == 0) {
-                continue;
-            }
-            if (expires[i] - now <= 0) {
+            int o = i * STRIDE;
+            if (slots[o + K2] != 0 && (slots[o + EXP] - now <= 0
+                    || !TcpState.VALUES[(int) slots[o + META] & 0xff].active())) {
                 victim = i;
                 break;
             }
-            TcpState st = TcpState.VALUES[states[i]];
-            if (!st.active() && (victim < 0 || expires[i] - expires[victim] < 0)) {
-                victim = i;
-            }
         }
-        evictHand = i;
+        evictHand = victim >= 0 ? (victim + 1) & mask : i;
         if (victim < 0) {
             return false;
         }
@@ -205,10 +209,10 @@ public final class ConnectionTable {
     }
 
     private void release(int i, long now) {
-        VirtualService svc = services[i];
-        account(svc, servers[i], TcpState.VALUES[states[i]], -1);
+        VirtualService svc = service(i);
+        account(svc, server(i), TcpState.VALUES[stateOrdinal(i)], -1);
         if (templates != null && svc.persistent()) {
-            templates.release((int) (k1[i] >>> 32), svc.vip(), svc.port(), svc.proto(), now, svc.persistNanos());
+            templates.release((int) (slots[i * STRIDE + K1] >>> 32), svc.vip(), svc.port(), svc.proto(), now, svc.persistNanos());
         }
     }
 
@@ -226,24 +230,20 @@ public final class ConnectionTable {
     /** Backward-shift deletion: keeps every probe chain unbroken without tombstones. */
     private void removeAt(int slot) {
         int free = slot;
-        for (int j = (slot + 1) & mask; k2[j] != 0; j = (j + 1) & mask) {
-            int home = hashes[j] & mask;
+        for (int j = (slot + 1) & mask; slots[j * STRIDE + K2] != 0; j = (j + 1) & mask) {
+            int home = (int) (slots[j * STRIDE + META] >>> 32) & mask;
             boolean stays = free <= j ? (free < home && home <= j) : (free < home || home <= j);
             if (!stays) {
-                k1[free] = k1[j];
-                k2[free] = k2[j];
-                hashes[free] = hashes[j];
-                expires[free] = expires[j];
-                states[free] = states[j];
-                services[free] = services[j];
-                servers[free] = servers[j];
+                System.arraycopy(slots, j * STRIDE, slots, free * STRIDE, STRIDE);
+                refs[2 * free] = refs[2 * j];
+                refs[2 * free + 1] = refs[2 * j + 1];
                 free = j;
             }
         }
-        k1[free] = 0;
-        k2[free] = 0;
-        services[free] = null;
-        servers[free] = null;
+        slots[free * STRIDE + K1] = 0;
+        slots[free * STRIDE + K2] = 0;
+        refs[2 * free] = null;
+        refs[2 * free + 1] = null;
         size--;
     }
 }

@@ -25,6 +25,7 @@ public final class InMemoryPacketIo implements PacketIo {
     private final List<Sent> sent = new ArrayList<>();
     private final Arena arena = Arena.ofConfined();
     private long received;
+    private int next;
     private long sentCount;
     private long sentBytes;
     private long digest;
@@ -57,7 +58,10 @@ public final class InMemoryPacketIo implements PacketIo {
     public int receive(Frame[] frames) {
         int n = 0;
         while (n < frames.length && received < limit) {
-            MemorySegment in = inputs[(int) (received % inputs.length)];
+            MemorySegment in = inputs[next];
+            if (++next == inputs.length) {
+                next = 0;
+            }
             Frame f = frames[n++];
             int len = (int) in.byteSize();
             if (Frame.HEADROOM + len > f.segment().byteSize()) {
