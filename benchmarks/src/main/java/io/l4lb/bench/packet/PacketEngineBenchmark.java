@@ -43,12 +43,16 @@ public class PacketEngineBenchmark {
     static final int FLOWS = 1024;
 
     /** A worker over cycling in-memory I/O; tear-down fails the run if it forwarded nothing or dropped. */
-    abstract static class Case {
+    public abstract static class Case {
         Arena arena;
         InMemoryPacketIo io;
         PacketWorker worker;
 
         abstract Verdict expected();
+
+        public PacketWorker worker() {
+            return worker;
+        }
 
         @TearDown(Level.Trial)
         public void tearDown() {
