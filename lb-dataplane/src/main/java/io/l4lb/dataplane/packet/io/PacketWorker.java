@@ -50,6 +50,7 @@ public final class PacketWorker {
                 io.send(f);
             }
         }
+        engine.flushCounters();
         engine.expireDue(EXPIRE_PER_FRAME * n + 8, now);
         return n;
     }

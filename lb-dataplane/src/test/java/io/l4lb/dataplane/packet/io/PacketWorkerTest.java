@@ -53,6 +53,10 @@ class PacketWorkerTest {
             assertEquals(1000, io.sentCount());
             assertEquals(1000L * 60, io.sentBytes());
             assertEquals(100, w.engine().table().size());
+            var svc = plane.services().lookup(VIP, DR_PORT, 6);
+            assertEquals(1000, svc.counters().packets.sum(), "run-length counts flushed after each batch");
+            assertEquals(1000L * 40, svc.counters().bytes.sum());
+            assertEquals(1000, svc.servers().getFirst().runtime().counters().packets.sum());
             clock.advance(Duration.ofSeconds(61));
             try (InMemoryPacketIo more = InMemoryPacketIo.cycling(List.of(tcpFrame(1, 443, SYN, 0)), 3000)) {
                 PacketWorker w2 = new PacketWorker(w.engine(), more, arena, 32, 2048, clock);
