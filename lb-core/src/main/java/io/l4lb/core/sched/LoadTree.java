@@ -3,7 +3,6 @@ package io.l4lb.core.sched;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Base of the least-load schedulers (lc, wlc, sed, nq): a tournament tree (winner tree) over the
@@ -11,9 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * O(log n) instead of the linear scan of LVS's {@code ip_vs_wlc_schedule}.
  *
  * <p>Each server has a cost {@code num / den} (subclasses say what: LVS overhead
- * {@code active*256 + inactive} over the weight for wlc...). Costs are compared by cross
- * multiplication in longs, never by division ({@code num} is capped at 2^40 and {@code den} at
- * 2^23 so the products cannot overflow). Equal costs are broken by the least recently picked
+ * {@code active*256 + inactive} over the weight for wlc...). Every tree node carries its winner's
+ * cost and pick stamp, not only its index, so a repair compares a node with its sibling from one
+ * cache line (siblings are adjacent) without chasing the winner's index into a server array; the
+ * cost of a level is then a load, a compare and a store. Costs are compared by cross
+ * multiplication in longs, never by division ({@code num} is capped below 2^40 and {@code den}
+ * below 2^23, so the products cannot overflow and both pack into one long per server). Equal costs are broken by the least recently picked
  * server (a pick sequence stamped on the winner), so ties rotate instead of always landing on the
  * first server; never-picked servers tie-break by index. Weight 0 servers are not in the tree.
  *
@@ -29,25 +31,49 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 abstract sealed class LoadTree implements Scheduler
         permits LeastConnection, WeightedLeastConnection, ShortestExpectedDelay, NeverQueue {
-    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final long MAX_NUM = 1L << 40;
-    private static final int MAX_DEN = 1 << 23;
+    private static final VarHandle STAMP;
+    private static final int NUM_BITS = 40;
+    private static final long MAX_NUM = (1L << NUM_BITS) - 1;
+    private static final int MAX_DEN = (1 << 23) - 1;
+    private static final int INDEX_BITS = 20;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    /** Most servers a tree holds (the index shares a long with a 44-bit pick stamp). */
+    static final int MAX_SERVERS = (int) INDEX_MASK;
+    /** Cost word of an empty node (no server below): valid cost words are >= 0. */
+    private static final long EMPTY = -1;
+
+    static {
+        try {
+            STAMP = MethodHandles.lookup().findVarHandle(LoadTree.class, "stamp", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ServerLoad[] loads;
     /** Divisor per server; 0 = excluded (weight 0). Immutable after construction. */
     private final int[] den;
-    /** Cost numerator per server, refreshed from its ServerLoad by loadChanged. */
-    private final long[] num;
-    /** Pick stamp per server: larger = picked more recently. */
-    private final long[] stamp;
-    /** 1-based heap layout: node[1] is the root, leaves at [size, size + n). Holds a server or -1. */
-    private final int[] node;
+    /**
+     * Node p (1-based heap layout, root 1, server i at leaf size + i) is two longs:
+     * [2p] = cost word {@code den << 40 | num} of its winner (EMPTY when none),
+     * [2p + 1] = {@code stamp << 20 | index} of its winner (stamp = its last pick, 44 bits,
+     * compared modulo 2^44 so the rare wrap only disturbs one tie).
+     */
+    private final long[] tree;
     private final int size;
-    private final AtomicLong picks = new AtomicLong();
+    /**
+     * Pick stamp source. Incremented without an atomic read-modify-write: two racing picks may
+     * draw the same stamp, which only makes their servers tie-break by index once.
+     */
+    @SuppressWarnings("unused") // accessed through STAMP
+    private long stamp;
 
     LoadTree(List<SchedServer> servers) {
         int n = servers.size();
+        if (n > MAX_SERVERS) {
+            throw new IllegalArgumentException("too many servers for a least-load tree: " + n);
+        }
         int s = 1;
         while (s < n) {
             s <<= 1;
@@ -55,21 +81,29 @@ abstract sealed class LoadTree implements Scheduler
         this.size = s;
         this.loads = new ServerLoad[n];
         this.den = new int[n];
-        this.num = new long[n];
-        this.stamp = new long[n];
-        this.node = new int[2 * s];
-        java.util.Arrays.fill(node, -1);
+        this.tree = new long[4 * s];
+        for (int p = 0; p < 2 * s; p++) {
+            tree[2 * p] = EMPTY;
+        }
         for (int i = 0; i < n; i++) {
             SchedServer srv = servers.get(i);
             loads[i] = srv.load();
             den[i] = srv.weight() == 0 ? 0 : Math.min(divisor(srv.weight()), MAX_DEN);
-            num[i] = Math.min(cost(srv.load()), MAX_NUM);
-            node[s + i] = den[i] == 0 ? -1 : i;
+            if (den[i] > 0) {
+                tree[2 * (s + i)] = key(i, cost(srv.load()));
+                tree[2 * (s + i) + 1] = i;
+            }
         }
         for (int p = s - 1; p >= 1; p--) {
-            node[p] = better(node[2 * p], node[2 * p + 1]);
+            int c = firstIsBetter(tree[4 * p], tree[4 * p + 1], tree[4 * p + 2], tree[4 * p + 3]) ? 2 * p : 2 * p + 1;
+            tree[2 * p] = tree[2 * c];
+            tree[2 * p + 1] = tree[2 * c + 1];
         }
-        VarHandle.releaseFence(); // publish the built arrays before the snapshot is swapped in
+        VarHandle.releaseFence(); // publish the built tree before the snapshot is swapped in
+    }
+
+    private long key(int i, long num) {
+        return (long) den[i] << NUM_BITS | Math.min(Math.max(num, 0), MAX_NUM);
     }
 
     /** Cost numerator of a server (LVS overhead, or active+1...): smaller is preferred. */
@@ -78,15 +112,35 @@ abstract sealed class LoadTree implements Scheduler
     /** Cost divisor of a server of weight {@code weight} > 0 (1 for unweighted lc). */
     abstract int divisor(int weight);
 
+    /**
+     * Reads the root, stamps the winner and re-seats it at once (so ties rotate even when no
+     * connection opens). A root whose winner's leaf differs from it (a racing update not yet
+     * propagated) is repaired first, at most twice. Deferring the re-seat to the following
+     * {@code loadChanged} would save one climb per connection, but left servers starved under
+     * concurrent churn in the contract test, so it is not done.
+     */
     @Override
     public final int pick(int flowHash) {
-        int w = (int) INTS.getOpaque(node, 1);
-        if (w < 0) {
-            return -1;
+        for (int attempt = 0; ; attempt++) {
+            long k = (long) LONGS.getOpaque(tree, 2);
+            if (k < 0) {
+                return -1;
+            }
+            long info = (long) LONGS.getOpaque(tree, 3);
+            int w = (int) (info & INDEX_MASK);
+            int leaf = size + w;
+            long leafK = (long) LONGS.getOpaque(tree, 2 * leaf);
+            long leafInfo = (long) LONGS.getOpaque(tree, 2 * leaf + 1);
+            if ((leafK != k || leafInfo != info) && attempt < 2) {
+                repair(leaf);
+                continue;
+            }
+            long t = (long) STAMP.getOpaque(this) + 1;
+            STAMP.setOpaque(this, t);
+            LONGS.setOpaque(tree, 2 * leaf + 1, t << INDEX_BITS | w);
+            repair(leaf);
+            return w;
         }
-        LONGS.setOpaque(stamp, w, picks.incrementAndGet());
-        repair(w);
-        return w;
     }
 
     @Override
@@ -94,44 +148,52 @@ abstract sealed class LoadTree implements Scheduler
         if (index < 0 || index >= den.length || den[index] == 0) {
             return;
         }
-        LONGS.setOpaque(num, index, Math.min(cost(loads[index]), MAX_NUM));
-        repair(index);
+        int leaf = size + index;
+        long k = key(index, cost(loads[index]));
+        LONGS.setOpaque(tree, 2 * leaf, k);
+        repair(leaf);
     }
 
-    /** Recomputes the winners on the path of server {@code i}, stopping where nothing changes. */
-    private void repair(int i) {
-        for (int p = (size + i) >> 1; p >= 1; p >>= 1) {
-            int left = (int) INTS.getOpaque(node, 2 * p);
-            int right = (int) INTS.getOpaque(node, 2 * p + 1);
-            int w = better(left, right);
-            int old = (int) INTS.getOpaque(node, p);
-            if (w != old) {
-                INTS.setOpaque(node, p, w);
-            } else if (w != i) {
-                // i lost here before and still does: nothing above depends on i's cost.
+    /**
+     * Recomputes the nodes above leaf {@code c} (whose new values are already written): at each
+     * level the better of the two children goes up, both read back from the tree (siblings share
+     * a cache line), so a fresher value a racing repair wrote meanwhile is not overwritten with
+     * what this one saw earlier. Stops where a node is unchanged, since every node above is a
+     * function of its children only.
+     */
+    private void repair(int c) {
+        while (c > 1) {
+            int left = c & ~1;
+            long kl = (long) LONGS.getOpaque(tree, 2 * left);
+            long il = (long) LONGS.getOpaque(tree, 2 * left + 1);
+            long kr = (long) LONGS.getOpaque(tree, 2 * left + 2);
+            long ir = (long) LONGS.getOpaque(tree, 2 * left + 3);
+            boolean l = firstIsBetter(kl, il, kr, ir);
+            long k = l ? kl : kr;
+            long info = l ? il : ir;
+            c >>= 1;
+            if ((long) LONGS.getOpaque(tree, 2 * c) == k && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
                 return;
             }
+            LONGS.setOpaque(tree, 2 * c, k);
+            LONGS.setOpaque(tree, 2 * c + 1, info);
         }
     }
 
-    /** The preferred of two servers (-1 = empty): lower num/den, then least recently picked. */
-    private int better(int a, int b) {
-        if (a < 0) {
-            return b;
+    /** Is winner a preferred to b: lower num/den, then least recently picked, then lower index. */
+    private static boolean firstIsBetter(long ka, long ia, long kb, long ib) {
+        if (ka < 0 || kb < 0) {
+            return kb < 0;
         }
-        if (b < 0) {
-            return a;
-        }
-        long ca = (long) LONGS.getOpaque(num, a) * den[b];
-        long cb = (long) LONGS.getOpaque(num, b) * den[a];
+        long ca = (ka & MAX_NUM) * (kb >>> NUM_BITS);
+        long cb = (kb & MAX_NUM) * (ka >>> NUM_BITS);
         if (ca != cb) {
-            return ca < cb ? a : b;
+            return ca < cb;
         }
-        long sa = (long) LONGS.getOpaque(stamp, a);
-        long sb = (long) LONGS.getOpaque(stamp, b);
-        if (sa != sb) {
-            return sa < sb ? a : b;
+        long age = ((ia >>> INDEX_BITS) - (ib >>> INDEX_BITS)) << INDEX_BITS; // stamps mod 2^44
+        if (age != 0) {
+            return age < 0;
         }
-        return a < b ? a : b;
+        return (ia & INDEX_MASK) < (ib & INDEX_MASK);
     }
 }

@@ -24,7 +24,7 @@ public final class WeightedCycle {
     /** Longest cycle built (4 Mi entries = 16 MiB); beyond it weights are scaled down. */
     public static final int MAX_LENGTH = 1 << 22;
     /** Work budget (n * length) under which the nginx construction is used. */
-    static final long SMOOTH_BUDGET = 1L << 24;
+    static final long SMOOTH_BUDGET = 1L << 22;
 
     private WeightedCycle() {
     }
