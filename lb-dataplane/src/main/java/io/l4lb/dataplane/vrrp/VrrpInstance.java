@@ -32,6 +32,7 @@ import java.util.function.BooleanSupplier;
 public final class VrrpInstance implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VrrpInstance.class.getName());
     private static final int BUFFER = 2048;
+    private static final long REASSERT_GARP_GAP_NANOS = 1_000_000_000L;
 
     private final VrrpSettings settings;
     private final List<BooleanSupplier> tracked;
@@ -58,6 +59,7 @@ public final class VrrpInstance implements AutoCloseable {
     private byte[] mac;
     private Thread thread;
     private volatile boolean stopRequested;
+    private long lastGarpNanos;
     private volatile VrrpStateMachine.State state = VrrpStateMachine.State.INITIALIZE;
     private volatile int currentPriority;
 
@@ -262,7 +264,13 @@ public final class VrrpInstance implements AutoCloseable {
             addVips();
         }
         if ((a & VrrpStateMachine.SEND_GARP) != 0) {
-            sendGarps();
+            // Re-asserting against a lower-priority master (split brain healing) repeats on every
+            // advert it sends: like keepalived's garp_lower_prio_delay, at most one burst a second.
+            boolean reassert = r.guard() == VrrpStateMachine.Guard.LOCAL_WINS;
+            if (!reassert || now - lastGarpNanos >= REASSERT_GARP_GAP_NANOS) {
+                sendGarps();
+                lastGarpNanos = now;
+            }
         }
         if ((a & (VrrpStateMachine.BECOME_BACKUP | VrrpStateMachine.STOP)) != 0) {
             removeVips();

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
  *   --name vi1 --interface eth0 --vrid 51 --priority 150 --advert-int-ms 100 \
  *   --vip 10.9.0.100/24 [--vip ...] [--unicast-peer 10.9.0.2 ...] [--nopreempt]
  *   [--preempt-delay-ms N] [--auth-key-file F] [--notify SCRIPT] [--track NAME:WEIGHT:FILE ...]
+ *   [--serve-port PORT]
  * </pre>
  *
  * {@code --track} tracks a backend whose usability is the existence of FILE (the stand-in for
@@ -71,6 +72,9 @@ public final class VrrpNodeMain {
             line(out, "COUNTERS " + instance.counters());
             done.countDown();
         }, "vrrp-shutdown"));
+        if (p.servePort > 0) {
+            serve(p.config.virtualAddresses().getFirst(), p.servePort, p.config.name());
+        }
         instance.start();
         line(out, "STARTED");
         done.await();
@@ -81,7 +85,29 @@ public final class VrrpNodeMain {
         out.flush();
     }
 
-    private record Parsed(VrrpConfig config, List<BooleanSupplier> tracked) {
+    private record Parsed(VrrpConfig config, List<BooleanSupplier> tracked, int servePort) {
+    }
+
+    /**
+     * A demo service on VIP:port answering {@code l4lb-node HOST}: lets a test see which node
+     * serves the VIP. Bound before the VIP exists (needs IP_FREEBIND or ip_nonlocal_bind).
+     */
+    private static void serve(String vip, int port, String name) throws java.io.IOException {
+        String host = vip.contains("/") ? vip.substring(0, vip.indexOf('/')) : vip;
+        java.net.ServerSocket server = new java.net.ServerSocket();
+        server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+        String id = "l4lb-node " + System.getProperty("l4lb.node.id", name) + "\n";
+        Thread t = new Thread(() -> {
+            while (true) {
+                try (java.net.Socket s = server.accept()) {
+                    s.getOutputStream().write(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }, "demo-service");
+        t.setDaemon(true);
+        t.start();
     }
 
     static Parsed parse(String[] args) {
@@ -94,6 +120,7 @@ public final class VrrpNodeMain {
         boolean preempt = true;
         String auth = null;
         String notify = null;
+        int servePort = 0;
         List<String> vips = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         List<VrrpConfig.TrackBackend> tracks = new ArrayList<>();
@@ -119,6 +146,7 @@ public final class VrrpNodeMain {
                 case "--unicast-peer" -> peers.add(v);
                 case "--auth-key-file" -> auth = v;
                 case "--notify" -> notify = v;
+                case "--serve-port" -> servePort = Integer.parseInt(v);
                 case "--track" -> {
                     String[] parts = v.split(":", 3);
                     if (parts.length != 3) {
@@ -136,6 +164,6 @@ public final class VrrpNodeMain {
         }
         VrrpConfig c = new VrrpConfig(name, iface, vrid, priority, Duration.ofMillis(advertMs), vips, peers, preempt,
                 Duration.ofMillis(preemptDelayMs), auth, tracks, notify, null);
-        return new Parsed(c, tracked);
+        return new Parsed(c, tracked, servePort);
     }
 }
