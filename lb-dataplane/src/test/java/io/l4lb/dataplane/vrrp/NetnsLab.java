@@ -58,11 +58,20 @@ final class NetnsLab implements AutoCloseable {
         namespaces.add(ns);
     }
 
-    /** Starts a process inside {@code ns}; it is killed by PID at {@link #close()}. */
+    /**
+     * Starts a process inside {@code ns} ({@code err == null}: stderr merged into stdout); at
+     * {@link #close()} it gets SIGTERM (so daemons stop their children), then SIGKILL, by PID.
+     */
     Process spawn(String ns, List<String> command, ProcessBuilder.Redirect err) throws IOException {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         argv.addAll(command);
-        Process p = new ProcessBuilder(argv).redirectError(err).start();
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (err == null) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(err);
+        }
+        Process p = pb.start();
         processes.add(p);
         return p;
     }
@@ -115,15 +124,18 @@ final class NetnsLab implements AutoCloseable {
             if (p.isAlive()) {
                 try {
                     signal(p, "CONT");
+                    signal(p, "TERM");
                 } catch (IOException ignored) {
                     // already gone
                 }
-                p.destroyForcibly();
             }
         }
         for (Process p : processes) {
             try {
-                p.waitFor(10, TimeUnit.SECONDS);
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

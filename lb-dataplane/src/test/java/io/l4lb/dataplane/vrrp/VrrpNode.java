@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class VrrpNode {
     record Line(String text, long mono) {
-        boolean is(String prefix) {
-            return text.startsWith(prefix);
+        boolean is(String fragment) {
+            return text.contains(fragment);
         }
     }
 
@@ -47,6 +47,11 @@ final class VrrpNode {
         return new VrrpNode(ns, lab.spawn(ns, cmd, ProcessBuilder.Redirect.appendTo(log.toFile())));
     }
 
+    /** Any program (keepalived) in {@code ns}, stderr merged into the lines read. */
+    static VrrpNode startProgram(NetnsLab lab, String ns, List<String> cmd) throws IOException {
+        return new VrrpNode(ns, lab.spawn(ns, cmd, null));
+    }
+
     private void read() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String s;
@@ -62,7 +67,7 @@ final class VrrpNode {
         }
     }
 
-    /** The next line starting with {@code prefix} within {@code millis}, skipping others; null on timeout. */
+    /** The next line containing {@code prefix} within {@code millis}, skipping others; null on timeout. */
     Line await(String prefix, long millis) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000L;
         while (true) {
