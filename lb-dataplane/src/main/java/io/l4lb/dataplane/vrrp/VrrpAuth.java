@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * l4lb's HMAC-SHA256 trailer for VRRPv3 adverts (VRRPv3 itself has no authentication, RFC 5798
@@ -34,9 +32,14 @@ public final class VrrpAuth {
     public static final int MAGIC = 0x4C344831; // "L4H1"
     public static final long FRESHNESS_MICROS = 60_000_000L;
     private static final int MAX_PEERS = 64;
+    private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private static final int MIN_KEY_BYTES = 16;
 
-    private final Mac mac;
+    /** RFC 2104 HMAC over one reusable SHA-256 (javax.crypto.Mac allocates its inner digest per call). */
+    private final MessageDigest sha256;
+    private final byte[] innerPad = new byte[64];
+    private final byte[] outerPad = new byte[64];
+    private final byte[] inner = new byte[32];
     private final int keyId;
     private final LongSupplier wallMicros;
     private final byte[] scratch = new byte[2048];
@@ -53,10 +56,15 @@ public final class VrrpAuth {
                     + MIN_KEY_BYTES + ")");
         }
         try {
-            mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            sha256 = MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+        byte[] k = key.length > 64 ? sha256.digest(key) : key;
+        for (int i = 0; i < 64; i++) {
+            byte b = i < k.length ? k[i] : 0;
+            innerPad[i] = (byte) (b ^ 0x36);
+            outerPad[i] = (byte) (b ^ 0x5c);
         }
         this.keyId = keyId & 0xFF;
         this.wallMicros = wallMicros;
@@ -90,7 +98,7 @@ public final class VrrpAuth {
         long t = off + len;
         buf.set(VrrpPacket.BE_INT, t, MAGIC);
         buf.set(VrrpPacket.BE_INT, t + 4, keyId << 24);
-        buf.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), t + 8, seq);
+        buf.set(BE_LONG, t + 8, seq);
         hmac(buf, off, len, src, dst, computed);
         MemorySegment.copy(computed, 0, buf, ValueLayout.JAVA_BYTE, t + 16, 32);
     }
@@ -116,7 +124,7 @@ public final class VrrpAuth {
         if (!MessageDigest.isEqual(computed, received)) {
             return DropReason.AUTH;
         }
-        long seq = buf.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), t + 8);
+        long seq = buf.get(BE_LONG, t + 8);
         int slot = slotOf(src);
         if (slot >= 0) {
             if (seq <= peerLastSeq[slot]) {
@@ -147,10 +155,14 @@ public final class VrrpAuth {
         writeInt(scratch, 0, src);
         writeInt(scratch, 4, dst);
         MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, off, scratch, 8, len + 16);
-        mac.update(scratch, 0, 8 + len + 16);
         try {
-            mac.doFinal(out, 0);
-        } catch (javax.crypto.ShortBufferException e) {
+            sha256.update(innerPad);
+            sha256.update(scratch, 0, 8 + len + 16);
+            sha256.digest(inner, 0, 32);
+            sha256.update(outerPad);
+            sha256.update(inner);
+            sha256.digest(out, 0, 32);
+        } catch (java.security.DigestException e) {
             throw new IllegalStateException(e);
         }
     }

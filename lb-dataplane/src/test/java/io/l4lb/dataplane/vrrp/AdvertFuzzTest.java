@@ -120,6 +120,33 @@ class AdvertFuzzTest {
         assertEquals(DropReason.AUTH, other.validate(MemorySegment.ofArray(buf), len, rx));
     }
 
+    /** Our RFC 2104 HMAC equals javax.crypto's HmacSHA256 over the documented input. */
+    @Test
+    void trailerIsHmacSha256OfTheDocumentedInput() throws Exception {
+        VrrpAuth sender = new VrrpAuth(KEY, 0, wall::get);
+        byte[] buf = new byte[256];
+        int len = TestAdverts.build(buf, SRC, DST, 42, 200, 10, VIPS, sender);
+        int msg = VrrpPacket.length(VIPS.length);
+        assertEquals(20 + msg + VrrpAuth.TRAILER_LENGTH, len);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+        mac.update(java.util.Arrays.copyOfRange(buf, 12, 20)); // IPv4 source, destination
+        mac.update(buf, 20, msg + 16);                         // VRRP message + trailer head
+        byte[] expected = mac.doFinal();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected,
+                java.util.Arrays.copyOfRange(buf, 20 + msg + 16, 20 + msg + 48));
+        assertEquals("L4H1", new String(buf, 20 + msg, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        // A key longer than the SHA-256 block is hashed first (RFC 2104 §2).
+        byte[] longKey = new byte[100];
+        java.util.Arrays.fill(longKey, (byte) 7);
+        len = TestAdverts.build(buf, SRC, DST, 42, 200, 10, VIPS, new VrrpAuth(longKey, 0, wall::get));
+        mac.init(new javax.crypto.spec.SecretKeySpec(longKey, "HmacSHA256"));
+        mac.update(java.util.Arrays.copyOfRange(buf, 12, 20));
+        mac.update(buf, 20, msg + 16);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mac.doFinal(),
+                java.util.Arrays.copyOfRange(buf, 20 + msg + 16, 20 + msg + 48));
+    }
+
     @Test
     void addressChecksWithoutAuth() {
         AdvertValidator v = new AdvertValidator(42, VIPS, new int[0], null);

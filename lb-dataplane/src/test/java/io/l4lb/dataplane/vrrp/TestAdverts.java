@@ -12,7 +12,10 @@ final class TestAdverts {
 
     /** IPv4 header (TTL 255, protocol 112) + advert (+ HMAC trailer when auth is given); returns the total length. */
     static int build(byte[] buf, int src, int dst, int vrid, int prio, int cs, int[] vips, VrrpAuth auth) {
-        MemorySegment s = MemorySegment.ofArray(buf);
+        return build(MemorySegment.ofArray(buf), src, dst, vrid, prio, cs, vips, auth);
+    }
+
+    static int build(MemorySegment s, int src, int dst, int vrid, int prio, int cs, int[] vips, VrrpAuth auth) {
         int len = VrrpPacket.encode(s, IP_HEADER, vrid, prio, cs, vips, src, dst);
         if (auth != null) {
             auth.sign(s, IP_HEADER, len, src, dst);
