@@ -95,8 +95,10 @@ public final class VrrpStateMachine {
                     SEND_ADVERT, T_ADVER,
                     "RFC 5798 §6.4.3: priority 0 received, send an advert, reset Adver_Timer"),
             new Rule(State.MASTER, Event.ADVERT, Guard.REMOTE_WINS, State.BACKUP,
-                    BECOME_BACKUP, T_CANCEL_ADVER | T_LEARN_INTERVAL | T_MASTER_DOWN,
-                    "RFC 5798 §6.4.3: higher priority (or equal and higher address), cancel Adver_Timer, learn interval, to Backup"),
+                    SEND_ADVERT | BECOME_BACKUP, T_CANCEL_ADVER | T_LEARN_INTERVAL | T_MASTER_DOWN,
+                    "RFC 5798 §6.4.3: higher priority (or equal and higher address), cancel Adver_Timer, learn interval, "
+                            + "to Backup; beyond the RFC, one last advert at our priority so a winner that did not hear "
+                            + "us during a split brain re-announces the VIP (gratuitous ARP)"),
             new Rule(State.MASTER, Event.ADVERT, Guard.LOCAL_WINS, State.MASTER,
                     SEND_ADVERT | SEND_GARP, T_ADVER,
                     "RFC 5798 §6.4.3 discards it; like keepalived we also re-assert at once (advert + gratuitous ARP) "

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,16 +54,6 @@ class VrrpFeaturesPrivilegedTest {
         return VrrpNode.start(lab, ns, logs.resolve(lab.prefix + "-" + ns + ".log"), args.toArray(String[]::new));
     }
 
-    /** Stops a node with SIGTERM and returns its final counter {@code name}. */
-    static long counterAtExit(VrrpNode n, String name) throws Exception {
-        NetnsLab.signal(n.process, "TERM");
-        assertTrue(n.awaitExit(10_000));
-        String counters = n.all.stream().filter(l -> l.is("COUNTERS")).findFirst().orElseThrow().text();
-        Matcher m = Pattern.compile("\\b" + name + "=(\\d+)").matcher(counters);
-        assertTrue(m.find(), counters);
-        return Long.parseLong(m.group(1));
-    }
-
     Path key(String name, String content) throws IOException {
         Path f = dir.resolve(name);
         Files.writeString(f, content + "\n");
@@ -85,9 +73,9 @@ class VrrpFeaturesPrivilegedTest {
         VrrpNode c = node(nsC, 50, "--auth-key-file", key("bad.key", "a different sixteen+ byte key").toString());
         assertNotNull(c.await("STATE MASTER", 20_000));
         assertNull(c.await("STATE BACKUP", 1000), "forged (wrong-key) adverts change nothing");
-        assertTrue(counterAtExit(c, "dropped_auth") > 0);
+        assertTrue(c.counterAtExit("dropped_auth") > 0);
         // A keeps master: C's adverts (priority 50, wrong key) were dropped by A too.
-        assertTrue(counterAtExit(a, "dropped_auth") > 0);
+        assertTrue(a.counterAtExit("dropped_auth") > 0);
         assertEquals(1, a.count("STATE MASTER", 0));
         assertNotNull(b.await("STATE MASTER", 2_000), "authenticated priority 0 hands over to B");
     }
@@ -103,7 +91,7 @@ class VrrpFeaturesPrivilegedTest {
         VrrpNode c = node(nsC, 200, "--unicast-peer", lab.address(1));
         assertNotNull(c.await("STATE MASTER", 20_000));
         assertNull(a.await("STATE BACKUP", 1000), "A ignores an unknown peer");
-        assertTrue(counterAtExit(a, "dropped_unknown_peer") > 0);
+        assertTrue(a.counterAtExit("dropped_unknown_peer") > 0);
     }
 
     @Test

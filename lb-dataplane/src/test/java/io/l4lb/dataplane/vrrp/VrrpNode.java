@@ -94,6 +94,20 @@ final class VrrpNode {
         return !reader.isAlive();
     }
 
+    /** Stops the node with SIGTERM and returns its final counter {@code name} (from its COUNTERS line). */
+    long counterAtExit(String name) throws IOException, InterruptedException {
+        NetnsLab.signal(process, "TERM");
+        if (!awaitExit(10_000)) {
+            throw new IllegalStateException(ns + " did not stop on SIGTERM");
+        }
+        String counters = all.stream().filter(l -> l.is("COUNTERS")).findFirst().orElseThrow().text();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "=(\\d+)").matcher(counters);
+        if (!m.find()) {
+            throw new IllegalStateException("no counter " + name + " in " + counters);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** Forgets lines not yet awaited. */
     void skipPending() {
         pending.clear();

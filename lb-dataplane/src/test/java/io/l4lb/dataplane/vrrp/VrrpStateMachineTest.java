@@ -188,7 +188,7 @@ class VrrpStateMachineTest {
         m.setPriority(100);
         Rule r = advert(m, 200, LOWER, 50);
         assertEquals(State.BACKUP, m.state());
-        assertEquals(BECOME_BACKUP, r.actions());
+        assertEquals(SEND_ADVERT | BECOME_BACKUP, r.actions());
         assertEquals(50, m.masterAdverIntervalCs());
         // Master_Down_Interval = 3 x 0.5 s + (156 x 0.5 s) / 256 = 1.8046875 s
         assertEquals(ms(1804.6875), m.masterDownIntervalNanos());
