@@ -60,6 +60,7 @@ public final class VrrpInstance implements AutoCloseable {
     private Thread thread;
     private volatile boolean stopRequested;
     private long lastGarpNanos;
+    private boolean closed;
     private volatile VrrpStateMachine.State state = VrrpStateMachine.State.INITIALIZE;
     private volatile int currentPriority;
 
@@ -84,8 +85,8 @@ public final class VrrpInstance implements AutoCloseable {
 
     /** Opens the sockets (needs CAP_NET_RAW, CAP_NET_ADMIN) and starts the VRRP thread. */
     public synchronized void start() throws IOException {
-        if (thread != null) {
-            throw new IllegalStateException("already started");
+        if (thread != null || closed) {
+            throw new IllegalStateException("already started or closed");
         }
         String ifname = settings.interfaceName();
         ifindex = NetInterfaces.index(ifname);
@@ -142,11 +143,24 @@ public final class VrrpInstance implements AutoCloseable {
         return settings.name();
     }
 
+    /** A consistent-enough snapshot for ctl and metrics (each field read once; allocates). */
+    public VrrpStatus status() {
+        VrrpCounters c = counters;
+        return new VrrpStatus(settings.name(), settings.interfaceName(), settings.vrid(), state, currentPriority,
+                settings.priority(), c.get(VrrpCounters.Kind.TRANSITIONS), c.get(VrrpCounters.Kind.ADVERTS_SENT),
+                c.get(VrrpCounters.Kind.ADVERTS_RECEIVED), c.get(VrrpCounters.Kind.ADVERTS_LATE),
+                c.get(VrrpCounters.Kind.GARP_SENT), c.droppedByReason());
+    }
+
     /** Clean shutdown (RFC 5798 §6.4.3): a master sends priority 0 and removes its VIPs. Waits up to 5 s. */
     @Override
     public void close() {
         Thread t;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             t = thread;
         }
         if (t != null && t.isAlive()) {
@@ -157,6 +171,9 @@ public final class VrrpInstance implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (t == null) {
+            arena.close(); // never started: the thread did not take ownership of the buffers
         }
         if (notify != null) {
             notify.close();
