@@ -105,7 +105,9 @@ class VrrpFailoverPrivilegedTest {
             if (trial > 0) {
                 a = startA(b);
             }
-            assertNull(b.await("STATE", 300), "steady before the kill");
+            // Steady for 3-4 adverts; the odd extra spreads the kill over the advert cycle, so the
+            // trials sample the whole range Master_Down_Interval - (0..advert).
+            assertNull(b.await("STATE", 300 + (trial * 37L) % ADVERT_MS), "steady before the kill");
             b.skipPending();
             long t0 = System.nanoTime();
             a.process.destroyForcibly();
