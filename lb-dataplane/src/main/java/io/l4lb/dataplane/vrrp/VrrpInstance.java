@@ -9,7 +9,6 @@ import io.l4lb.dataplane.nativeio.NetInterfaces;
 import io.l4lb.dataplane.nativeio.PacketSocket;
 import io.l4lb.dataplane.nativeio.Poller;
 import io.l4lb.dataplane.nativeio.RawIpSocket;
-import io.l4lb.dataplane.nativeio.RtNetlink;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -235,7 +234,12 @@ public final class VrrpInstance implements AutoCloseable {
 
     private void updatePriority() {
         for (int i = 0; i < trackedUsable.length; i++) {
-            trackedUsable[i] = tracked.get(i).getAsBoolean();
+            try {
+                trackedUsable[i] = tracked.get(i).getAsBoolean();
+            } catch (RuntimeException e) {
+                trackedUsable[i] = false; // a failing check must not stop VRRP: count it as unusable
+                LOG.log(Level.DEBUG, "track-backend supplier failed", e);
+            }
         }
         int p = settings.effectivePriority(trackedUsable);
         if (p != machine.priority()) {
@@ -365,25 +369,11 @@ public final class VrrpInstance implements AutoCloseable {
     }
 
     private void addVips() {
-        for (Ipv4.Prefix p : settings.virtualAddresses()) {
-            try {
-                RtNetlink.addAddress(ifindex, p);
-            } catch (NativeIoException e) {
-                LOG.log(Level.ERROR, "vrrp {0}: cannot add {1} to {2}: {3}", settings.name(), p,
-                        settings.interfaceName(), e.getMessage());
-            }
-        }
+        VirtualAddresses.add(settings, ifindex);
     }
 
     private void removeVips() {
-        for (Ipv4.Prefix p : settings.virtualAddresses()) {
-            try {
-                RtNetlink.removeAddress(ifindex, p);
-            } catch (NativeIoException e) {
-                LOG.log(Level.ERROR, "vrrp {0}: cannot remove {1} from {2}: {3}", settings.name(), p,
-                        settings.interfaceName(), e.getMessage());
-            }
-        }
+        VirtualAddresses.remove(settings, ifindex);
     }
 
     private void closeSockets() {
