@@ -64,9 +64,9 @@ public record VrrpSettings(String name, String interfaceName, int vrid, int prio
             }
         }
         for (VrrpConfig.TrackBackend t : c.trackBackends()) {
-            if (t.weight() == 0 || Math.abs(t.weight()) > 254) {
+            if (Math.abs(t.weight()) > 254) {
                 throw new IllegalArgumentException(where + "'track-backend " + t.backend() + " weight': " + t.weight()
-                        + " (expected: -254..-1)");
+                        + " (expected: -254..-1, or no weight)");
             }
         }
         long delay = c.preemptDelay() == null ? 0 : c.preemptDelay().toNanos();
@@ -84,7 +84,9 @@ public record VrrpSettings(String name, String interfaceName, int vrid, int prio
 
     /**
      * The priority after tracking (keepalived's rule): base minus the weights of the tracked
-     * backends that have no usable server, kept within 1..254. The address owner stays 255.
+     * backends that have no usable server, kept within 1..254. A track without weight (0) is
+     * keepalived's "fault" tracking; l4lb has no FAULT state and drops to priority 1 instead, so
+     * any peer takes over. The address owner stays 255.
      */
     public int effectivePriority(boolean[] trackedUsable) {
         if (priority == VrrpPacket.PRIORITY_OWNER) {
@@ -93,7 +95,8 @@ public record VrrpSettings(String name, String interfaceName, int vrid, int prio
         int p = priority;
         for (int i = 0; i < tracks.size(); i++) {
             if (!trackedUsable[i]) {
-                p -= Math.abs(tracks.get(i).weight());
+                int w = tracks.get(i).weight();
+                p = w == 0 ? Integer.MIN_VALUE / 2 : p - Math.abs(w);
             }
         }
         return Math.max(1, Math.min(254, p));

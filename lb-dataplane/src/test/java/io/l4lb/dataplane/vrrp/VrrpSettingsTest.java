@@ -39,6 +39,35 @@ class VrrpSettingsTest {
     }
 
     @Test
+    void trackWithoutWeightDropsToPriorityOne() {
+        VrrpSettings s = VrrpSettings.from(config(51, 200, Duration.ofSeconds(1), List.of("10.0.0.100"), List.of(),
+                List.of(new VrrpConfig.TrackBackend("a", 0), new VrrpConfig.TrackBackend("b", -10))));
+        assertEquals(200, s.effectivePriority(new boolean[] {true, true}));
+        assertEquals(190, s.effectivePriority(new boolean[] {true, false}));
+        assertEquals(1, s.effectivePriority(new boolean[] {false, true}));
+        assertEquals(1, s.effectivePriority(new boolean[] {false, false}));
+    }
+
+    /** The example config parses (config helper's parser) and resolves for the runtime. */
+    @Test
+    void exampleConfigResolves() throws Exception {
+        java.nio.file.Path conf = java.nio.file.Path.of(System.getProperty("l4lb.project.dir", ".."), "conf", "vrrp-admin.cfg");
+        if (!java.nio.file.Files.exists(conf)) {
+            conf = java.nio.file.Path.of("..", "conf", "vrrp-admin.cfg");
+        }
+        VrrpConfig c = io.l4lb.core.config.ConfigParser.parseFile(conf).vrrp().getFirst();
+        VrrpSettings s = VrrpSettings.from(c);
+        assertEquals("VI_1", s.name());
+        assertEquals(51, s.vrid());
+        assertEquals(100, s.advertIntervalCs());
+        assertEquals("192.0.2.100/24", s.virtualAddresses().getFirst().toString());
+        assertEquals(io.l4lb.dataplane.nativeio.Ipv4.parse("10.2.0.2"), s.unicastPeers()[0]);
+        assertEquals(30_000_000_000L, s.preemptDelayNanos());
+        assertEquals(90, s.effectivePriority(new boolean[] {false}));
+        assertEquals("/etc/l4lb/notify.sh", s.notifyScript());
+    }
+
+    @Test
     void badValuesGetClearErrors() {
         List<String> vip = List.of("10.0.0.100/24");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> VrrpSettings.from(
