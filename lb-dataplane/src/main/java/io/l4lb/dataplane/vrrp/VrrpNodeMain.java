@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
  *   --vip 10.9.0.100/24 [--vip ...] [--unicast-peer 10.9.0.2 ...] [--nopreempt]
  *   [--preempt-delay-ms N] [--auth-key-file F] [--notify SCRIPT] [--track NAME:WEIGHT:FILE ...]
  *   [--serve-port PORT]
+ * java ... io.l4lb.dataplane.vrrp.VrrpNodeMain --config l4lb.cfg [--instance NAME] [--serve-port PORT]
  * </pre>
  *
  * {@code --track} tracks a backend whose usability is the existence of FILE (the stand-in for
@@ -85,7 +86,39 @@ public final class VrrpNodeMain {
         out.flush();
     }
 
-    private record Parsed(VrrpConfig config, List<BooleanSupplier> tracked, int servePort) {
+    /**
+     * {@code --config FILE [--instance NAME] [--serve-port PORT]}: the {@code vrrp} section of an
+     * l4lb config file. The runner has no backends, so every tracked backend counts as usable.
+     */
+    private static Parsed parseConfig(String[] args) {
+        String instance = null;
+        int servePort = 0;
+        for (int i = 2; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--instance" -> instance = args[i + 1];
+                case "--serve-port" -> servePort = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option with --config: " + args[i]);
+            }
+        }
+        io.l4lb.core.config.L4Config cfg;
+        try {
+            cfg = io.l4lb.core.config.ConfigParser.parseFile(Path.of(args[1]));
+        } catch (java.io.IOException | io.l4lb.core.config.ConfigException e) {
+            throw new IllegalArgumentException(args[1] + ": " + e.getMessage(), e);
+        }
+        String wanted = instance;
+        List<VrrpConfig> matching = cfg.vrrp().stream().filter(v -> wanted == null || v.name().equals(wanted)).toList();
+        if (matching.size() != 1) {
+            throw new IllegalArgumentException(args[1] + ": " + matching.size() + " vrrp sections match"
+                    + (wanted == null ? "" : " '" + wanted + "'") + " (expected: exactly one; use --instance NAME)");
+        }
+        VrrpConfig c = matching.getFirst();
+        List<BooleanSupplier> tracked = new ArrayList<>();
+        c.trackBackends().forEach(t -> tracked.add(() -> true));
+        return new Parsed(c, tracked, servePort);
+    }
+
+    record Parsed(VrrpConfig config, List<BooleanSupplier> tracked, int servePort) {
     }
 
     /**
@@ -111,6 +144,9 @@ public final class VrrpNodeMain {
     }
 
     static Parsed parse(String[] args) {
+        if (args.length >= 2 && args[0].equals("--config")) {
+            return parseConfig(args);
+        }
         String name = "vi1";
         String iface = null;
         int vrid = -1;
