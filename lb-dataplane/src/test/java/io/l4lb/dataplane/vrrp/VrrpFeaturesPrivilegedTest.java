@@ -119,4 +119,43 @@ class VrrpFeaturesPrivilegedTest {
         assertEquals(List.of("INSTANCE vi1 BACKUP 150", "INSTANCE vi1 MASTER 150", "INSTANCE vi1 BACKUP 90",
                 "INSTANCE vi1 MASTER 150", "INSTANCE vi1 STOP 150"), Files.readAllLines(notified));
     }
+
+    @Test
+    void nopreemptKeepsTheRunningMasterAndAnEqualBackupDoesNotPreempt() throws Exception {
+        VrrpNode b = node(nsB, 100);
+        assertNotNull(b.await("STATE MASTER", 20_000));
+        VrrpNode a = node(nsA, 150, "--nopreempt");
+        assertNotNull(a.await("STATE BACKUP", 20_000));
+        assertNull(a.await("STATE MASTER", 1500), "nopreempt: the higher priority does not take over");
+        assertEquals(1, b.count("STATE MASTER", 0));
+        // C with B's priority but a higher address: as a backup it accepts B (equal is not lower)...
+        VrrpNode c = node(nsC, 100);
+        assertNotNull(c.await("STATE BACKUP", 20_000));
+        assertNull(c.await("STATE MASTER", 1000), "an equal priority backup does not preempt");
+        // ... and when B stops, A and C race: A (150) wins, C stays backup.
+        b.skipPending();
+        NetnsLab.signal(b.process, "TERM");
+        assertNotNull(a.await("STATE MASTER", 2_000));
+        assertNull(c.await("STATE MASTER", 1000));
+    }
+
+    /**
+     * RFC 5798 §6.4.3 tie: two masters of equal priority, the higher primary address wins. C is
+     * made master by blocking VRRP into C; A then hears C's equal-priority adverts and yields.
+     */
+    @Test
+    void equalPrioritiesTheHigherAddressWins() throws Exception {
+        VrrpNode a = node(nsA, 100);
+        assertNotNull(a.await("STATE MASTER", 20_000));
+        VrrpNode c = node(nsC, 100);
+        assertNotNull(c.await("STATE BACKUP", 20_000));
+        assertNull(c.await("STATE MASTER", 1000), "equal priority: C accepts A");
+        NetnsLab.sh("ip", "netns", "exec", nsC, "nft", "add table inet vrrptie; add chain inet vrrptie in "
+                + "{ type filter hook input priority 0; }; add rule inet vrrptie in ip protocol vrrp drop");
+        assertNotNull(c.await("STATE MASTER", 2_000), "C no longer hears A");
+        assertNotNull(a.await("STATE BACKUP", 2_000), "A yields to the equal priority with the higher address");
+        NetnsLab.sh("ip", "netns", "exec", nsC, "nft", "delete table inet vrrptie");
+        assertNull(a.await("STATE MASTER", 1000), "one master: C");
+        assertTrue(NetnsLab.hasAddress(nsC, vip));
+    }
 }
