@@ -21,6 +21,8 @@ public enum DropReason {
     NO_NEIGHBOR,
     /** Tunnel: larger than the MTU once encapsulated and DF is clear (no fragmentation here). */
     TOO_BIG,
+    /** Tunnel: a GSO super-frame (GRO on the LB's ingress) that would have to be segmented first. */
+    GSO_NOT_SEGMENTED,
     /** The frame buffer has less headroom than the outer IPv4 header needs. */
     NO_HEADROOM;
 

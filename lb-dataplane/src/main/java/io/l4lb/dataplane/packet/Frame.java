@@ -23,6 +23,8 @@ public final class Frame {
     private int gsoSize;
     private Kind kind = Kind.ETHERNET;
     private DropReason dropReason;
+    private int csumStart = -1;
+    private int csumOffset;
 
     public Frame(MemorySegment segment) {
         this.segment = segment;
@@ -59,6 +61,27 @@ public final class Frame {
         this.gsoSize = gsoSize;
         this.kind = Kind.ETHERNET;
         this.dropReason = null;
+        this.csumStart = -1;
+    }
+
+    /**
+     * The L4 checksum is left to offload (virtio_net_hdr VIRTIO_NET_HDR_F_NEEDS_CSUM, i.e.
+     * CHECKSUM_PARTIAL): the field at {@code start + offset} holds only the pseudo-header sum and
+     * the ones' complement of {@code [start, end)} must still be stored there. Offsets count from
+     * the frame start.
+     */
+    public void checksumOffload(int start, int offset) {
+        this.csumStart = start;
+        this.csumOffset = offset;
+    }
+
+    /** Offset of the checksummed region when the checksum is still to be completed, else -1. */
+    public int csumStart() {
+        return csumStart;
+    }
+
+    public int csumOffset() {
+        return csumOffset;
     }
 
     public MemorySegment segment() {

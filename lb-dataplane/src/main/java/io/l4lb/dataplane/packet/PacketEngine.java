@@ -216,6 +216,9 @@ public final class PacketEngine {
             if (wire + EngineConfig.IPIP_OVERHEAD > mtu) {
                 return (frag & IP_DF) != 0 ? fragNeeded(f, s, base, l3, ihl, total) : drop(f, DropReason.TOO_BIG);
             }
+            if (f.gsoSize() > 0) {
+                return drop(f, DropReason.GSO_NOT_SEGMENTED);
+            }
             if (l3 < EngineConfig.IPIP_OVERHEAD) {
                 return drop(f, DropReason.NO_HEADROOM);
             }
@@ -237,6 +240,11 @@ public final class PacketEngine {
             return Verdict.DR_FORWARD;
         }
         count(svc, rs, total);
+        if (f.csumStart() >= 0) {
+            // no offload can finish an inner checksum behind an IPIP header: finish it here
+            int at = base + f.csumStart();
+            Bytes.put16(s, at + f.csumOffset(), Bytes.checksum(s, at, l3 + total - at));
+        }
         int outLen = Ipv4Writer.encapsulateIpip(s, l3, total, lbIp, rs.ipv4());
         f.output(l3 - EngineConfig.IPIP_OVERHEAD, outLen, Frame.Kind.IPV4);
         return Verdict.TUNNEL_FORWARD;

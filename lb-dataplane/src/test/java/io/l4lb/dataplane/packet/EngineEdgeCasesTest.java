@@ -78,16 +78,43 @@ class EngineEdgeCasesTest {
     }
 
     @Test
-    void gsoSuperFramesAreJudgedBySegmentSize() {
+    void gsoSuperFramesAreJudgedBySegmentSizeAndOnlyDrForwardsThem() {
         PacketPlane plane = GoldenFrames.plane(true);
         PacketEngine e = plane.newWorker(new FakeClock());
         byte[] big = FrameBuilder.ethernet(LB_MAC, ROUTER_MAC, -1, 0x0800,
                 tcpPacket(CLIENT, CLIENT_PORT, VIP, TUNNEL_PORT, PSH_ACK, 2 * 1400, DF));
         Frame f = Frame.allocate(arena, 4096).load(big);
         f.reset(f.start(), f.length(), 1400); // two 1400-byte segments: 1460 + 20 fits 1500
-        assertEquals(Verdict.TUNNEL_FORWARD, e.process(f));
+        assertEquals(Verdict.DROP, e.process(f));
+        assertEquals(DropReason.GSO_NOT_SEGMENTED, f.dropReason());
         Frame g = Frame.allocate(arena, 4096).load(big);
         g.reset(g.start(), g.length(), 1461); // 20 + 20 + 1461 + 20 = 1521 > 1500
         assertEquals(Verdict.REPLY, e.process(g));
+        Frame dr = Frame.allocate(arena, 4096).load(FrameBuilder.ethernet(LB_MAC, ROUTER_MAC, -1, 0x0800,
+                tcpPacket(CLIENT, CLIENT_PORT, VIP, DR_PORT, SYN, 2 * 1400, DF)));
+        dr.reset(dr.start(), dr.length(), 1400);
+        assertEquals(Verdict.DR_FORWARD, e.process(dr));
+    }
+
+    /** CHECKSUM_PARTIAL (PACKET_VNET_HDR NEEDS_CSUM): the tunnel path stores the full TCP checksum. */
+    @Test
+    void tunnelCompletesAnOffloadedTcpChecksum() {
+        PacketPlane plane = GoldenFrames.plane(true);
+        PacketEngine e = plane.newWorker(new FakeClock());
+        byte[] ip = tcpPacket(CLIENT, CLIENT_PORT, VIP, TUNNEL_PORT, SYN, 30, DF);
+        byte[] partial = ip.clone();
+        int tcpLen = ip.length - 20;
+        long sum = (CLIENT >>> 16) + (CLIENT & 0xffff) + (VIP >>> 16) + (VIP & 0xffff) + 6 + tcpLen;
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        partial[20 + 16] = (byte) (sum >>> 8); // the pseudo-header sum, not complemented
+        partial[20 + 17] = (byte) sum;
+        Frame f = Frame.allocate(arena, 2048).load(FrameBuilder.ethernet(LB_MAC, ROUTER_MAC, -1, 0x0800, partial));
+        f.checksumOffload(14 + 20, 16);
+        assertEquals(Verdict.TUNNEL_FORWARD, e.process(f));
+        byte[] out = f.toBytes();
+        assertEquals(java.util.HexFormat.of().formatHex(ip),
+                java.util.HexFormat.of().formatHex(FrameBuilder.slice(out, 20, out.length)));
     }
 }

@@ -6,6 +6,7 @@ import io.l4lb.dataplane.nativeio.NativeIoException;
 import io.l4lb.dataplane.nativeio.RawIpSocket;
 import io.l4lb.dataplane.nativeio.SockAddrs;
 import io.l4lb.dataplane.packet.Frame;
+import io.l4lb.dataplane.packet.Verdict;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,8 +19,10 @@ import java.lang.foreign.ValueLayout;
  * worker does not read back what it sends. Ethernet output goes out of the same socket; IPv4
  * output (IPIP) through a raw IP socket (IPPROTO_RAW, the kernel routes it).
  *
- * <p>Not yet: PACKET_VNET_HDR (checksum-offloaded and GSO frames from veth/NICs are received as
- * they are; see docs/packet.md).
+ * <p>PACKET_VNET_HDR: each frame comes with its virtio_net_hdr, so checksum-offloaded
+ * (CHECKSUM_PARTIAL) frames and GSO super-frames from veths and NICs are described, not broken:
+ * DR sends them back with the same header and the kernel completes checksums and segments; the
+ * tunnel path completes the inner checksum itself ({@link Frame#checksumOffload}).
  *
  * <p>Threading: one instance per worker thread. A block of the ring belongs to user space from
  * the {@link #receive} that returns its frames until the next {@code receive}.
@@ -31,6 +34,9 @@ public final class AfPacketIo implements PacketIo {
     private static final int PACKET_RESERVE = 12;
     private static final int PACKET_FANOUT = 18;
     private static final int PACKET_IGNORE_OUTGOING = 23;
+    private static final int PACKET_VNET_HDR = 15;
+    private static final int VNET_HDR_LEN = 10;
+    private static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
     private static final int TPACKET_V3 = 2;
     private static final int PACKET_FANOUT_HASH = 0;
     private static final int ETH_P_ALL = 0x0003;
@@ -81,6 +87,7 @@ public final class AfPacketIo implements PacketIo {
             setInt(a, fd, PACKET_VERSION, TPACKET_V3);
             setInt(a, fd, PACKET_RESERVE, Frame.HEADROOM);
             setInt(a, fd, PACKET_IGNORE_OUTGOING, 1);
+            setInt(a, fd, PACKET_VNET_HDR, 1);
             MemorySegment req = a.allocate(28, 4); // struct tpacket_req3
             req.set(U32, 0, blockSize);
             req.set(U32, 4, blockCount);
@@ -143,7 +150,12 @@ public final class AfPacketIo implements PacketIo {
             int next = ring.get(U32, p);
             int snaplen = ring.get(U32, p + 12);
             int mac = Short.toUnsignedInt(ring.get(U16, p + 24));
-            frames[n++].reset(ring, (int) (p + mac), snaplen, 0);
+            long vnet = p + mac - VNET_HDR_LEN; // struct virtio_net_hdr, little-endian on x86
+            Frame f = frames[n++];
+            f.reset(ring, (int) (p + mac), snaplen, Short.toUnsignedInt(ring.get(U16, vnet + 4)));
+            if ((ring.get(ValueLayout.JAVA_BYTE, vnet) & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0) {
+                f.checksumOffload(Short.toUnsignedInt(ring.get(U16, vnet + 6)), Short.toUnsignedInt(ring.get(U16, vnet + 8)));
+            }
             nextPacket = p + next;
             remaining--;
         }
@@ -151,10 +163,17 @@ public final class AfPacketIo implements PacketIo {
     }
 
     @Override
-    public void send(Frame f) {
+    public void send(Frame f, Verdict verdict) {
         MemorySegment out = f.segment().asSlice(f.start(), f.length());
         if (f.kind() == Frame.Kind.ETHERNET) {
-            Libc.sendto(fd, out, f.length(), 0, linkAddr, SockAddrs.SOCKADDR_LL_SIZE);
+            // PACKET_VNET_HDR: every frame sent is preceded by a virtio_net_hdr. A DR frame keeps
+            // the one it was received with (checksum offload, GSO: the kernel finishes the job);
+            // a reply the engine built needs none of that.
+            MemorySegment withHdr = f.segment().asSlice(f.start() - VNET_HDR_LEN, f.length() + VNET_HDR_LEN);
+            if (verdict != Verdict.DR_FORWARD || f.segment() != ring) {
+                withHdr.asSlice(0, VNET_HDR_LEN).fill((byte) 0);
+            }
+            Libc.sendto(fd, withHdr, withHdr.byteSize(), 0, linkAddr, SockAddrs.SOCKADDR_LL_SIZE);
         } else {
             raw.sendTo(out, f.length(), out.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 16));
         }

@@ -1,6 +1,7 @@
 package io.l4lb.dataplane.packet.io;
 
 import io.l4lb.dataplane.packet.Frame;
+import io.l4lb.dataplane.packet.Verdict;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -75,7 +76,7 @@ public final class InMemoryPacketIo implements PacketIo {
     }
 
     @Override
-    public void send(Frame frame) {
+    public void send(Frame frame, Verdict verdict) {
         sentCount++;
         sentBytes += frame.length();
         digest = digest * 31 + frame.segment().get(ValueLayout.JAVA_BYTE, frame.start() + frame.length() - 1);

@@ -1,6 +1,7 @@
 package io.l4lb.dataplane.packet.io;
 
 import io.l4lb.dataplane.packet.Frame;
+import io.l4lb.dataplane.packet.Verdict;
 
 /**
  * Where a packet worker gets frames and sends its output. The AF_PACKET implementation (TPACKET_V3
@@ -17,8 +18,12 @@ public interface PacketIo extends AutoCloseable {
      */
     int receive(Frame[] frames);
 
-    /** Sends the frame as it stands: an Ethernet frame, or an IPv4 packet ({@link Frame#kind()}). */
-    void send(Frame frame);
+    /**
+     * Sends the frame as it stands: an Ethernet frame, or an IPv4 packet ({@link Frame#kind()}).
+     * {@code verdict} tells a DR frame (offload state of the received frame still valid) from a
+     * reply the engine built.
+     */
+    void send(Frame frame, Verdict verdict);
 
     @Override
     void close();

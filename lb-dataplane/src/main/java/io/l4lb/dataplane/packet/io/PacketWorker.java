@@ -47,7 +47,7 @@ public final class PacketWorker {
             Verdict v = engine.process(f, now);
             verdicts[v.ordinal()]++;
             if (v == Verdict.DR_FORWARD || v == Verdict.TUNNEL_FORWARD || v == Verdict.REPLY) {
-                io.send(f);
+                io.send(f, v);
             }
         }
         engine.flushCounters();
