@@ -93,6 +93,47 @@ class AfPacketIoPrivilegedTest {
         }
     }
 
+    @Test
+    void fanoutHashKeepsEachFlowOnOneSocket() throws Exception {
+        int group = (int) (ProcessHandle.current().pid() & 0x7fff) | 1;
+        try (Arena arena = Arena.ofConfined();
+             AfPacketIo a = AfPacketIo.open(Libc.ifNameToIndex(lbSide), group, 1 << 16, 4);
+             AfPacketIo b = AfPacketIo.open(Libc.ifNameToIndex(lbSide), group, 1 << 16, 4);
+             PacketSocket inject = PacketSocket.openSender(Libc.ifNameToIndex(peerSide))) {
+            MemorySegment buf = arena.allocate(2048);
+            for (int round = 0; round < 2; round++) {
+                for (int flow = 0; flow < 100; flow++) {
+                    byte[] f = GoldenFrames.tcpFrame(30000 + flow, GoldenFrames.DR_PORT, GoldenFrames.ACK, 0);
+                    MemorySegment.copy(f, 0, buf, ValueLayout.JAVA_BYTE, 0, f.length);
+                    assertEquals(f.length, inject.send(buf, f.length, 0x0800));
+                }
+            }
+            java.util.Map<Integer, java.util.Set<Character>> socketsPerFlow = new java.util.HashMap<>();
+            int[] got = new int[2];
+            Frame[] frames = {Frame.allocate(arena, 64), Frame.allocate(arena, 64)};
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (got[0] + got[1] < 200 && System.nanoTime() < deadline) {
+                a.await(20);
+                for (int s = 0; s < 2; s++) {
+                    AfPacketIo io = s == 0 ? a : b;
+                    int n;
+                    while ((n = io.receive(frames)) > 0) {
+                        for (int i = 0; i < n; i++) {
+                            byte[] bytes = frames[i].toBytes();
+                            int sport = ((bytes[34] & 0xff) << 8) | (bytes[35] & 0xff);
+                            socketsPerFlow.computeIfAbsent(sport, k -> new java.util.HashSet<>()).add((char) ('a' + s));
+                            got[s]++;
+                        }
+                    }
+                }
+            }
+            assertEquals(200, got[0] + got[1], "frames received by the group");
+            assertTrue(got[0] > 0 && got[1] > 0, "both members got flows: " + got[0] + "/" + got[1]);
+            assertEquals(100, socketsPerFlow.size());
+            socketsPerFlow.forEach((flow, sockets) -> assertEquals(1, sockets.size(), "flow " + flow + " split"));
+        }
+    }
+
     private static void sh(String... argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
