@@ -1,0 +1,15 @@
+package io.l4lb.dataplane.packet;
+
+/** What the engine decided for one frame; the worker acts on it (send, hand to kernel, forget). */
+public enum Verdict {
+    /** Ethernet frame with destination MAC := real server's, source MAC := LB's; nothing above L2 touched. */
+    DR_FORWARD,
+    /** IPv4 packet wrapped in an outer IPv4 header (protocol 4); the frame now starts at the outer header. */
+    TUNNEL_FORWARD,
+    /** An Ethernet frame answering the sender (ARP reply, ICMP fragmentation needed), built in place. */
+    REPLY,
+    /** Not for a VIP: the kernel has its own copy and handles it. */
+    PASS,
+    /** Dropped; {@link Frame#dropReason()} says why and the reason counter was incremented. */
+    DROP
+}
