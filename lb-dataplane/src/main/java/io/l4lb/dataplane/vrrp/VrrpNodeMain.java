@@ -69,6 +69,7 @@ public final class VrrpNodeMain {
         VrrpInstance instance = new VrrpInstance(VrrpSettings.from(p.config), p.tracked, listener, NanoClock.SYSTEM);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            line(out, "SHUTDOWN");
             instance.close();
             line(out, "COUNTERS " + instance.counters());
             done.countDown();

@@ -40,7 +40,7 @@ final class VrrpNode {
 
     static VrrpNode start(NetnsLab lab, String ns, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dl4lb.node.id=" + ns, "-XX:+UseSerialGC", "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED", "-Dl4lb.node.id=" + ns, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
                 "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n",
                 "-cp", System.getProperty("java.class.path"), VrrpNodeMain.class.getName()));
         cmd.addAll(List.of(args));
