@@ -24,13 +24,13 @@ public final class EventFd implements AutoCloseable {
     /** Makes the fd readable; safe from any thread. */
     public synchronized void signal() {
         if (!closed) {
-            Libc.write(fd, wakeValue, 8);
+            Libc.writeFast(fd, wakeValue, 8);
         }
     }
 
     /** Resets the counter; called by the polling thread. */
     public void drain() {
-        Libc.read(fd, drainValue, 8);
+        Libc.readFast(fd, drainValue, 8);
     }
 
     @Override

@@ -33,10 +33,10 @@ public final class PacketSocket implements AutoCloseable {
         return ifindex;
     }
 
-    /** Sends one frame (Ethernet header included) of {@code len} bytes, to the broadcast link address. */
+    /** Sends one frame (Ethernet header included) of {@code len} bytes, to the broadcast link address: bytes sent or -1. */
     public long send(MemorySegment frame, long len, int etherType) {
         SockAddrs.writeLinkLayer(addr, etherType, ifindex, BROADCAST);
-        return Libc.sendto(fd, frame, len, 0, addr, SockAddrs.SOCKADDR_LL_SIZE);
+        return Libc.sendtoFast(fd, frame, len, 0, addr, SockAddrs.SOCKADDR_LL_SIZE);
     }
 
     @Override

@@ -23,12 +23,12 @@ public final class Poller implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeoutMillis} (-1: forever): number of ready fds, 0 on timeout, or -errno. */
+    /** Waits up to {@code timeoutMillis} (-1: forever): number of ready fds, 0 on timeout, -1 on EINTR. */
     public int await(int timeoutMillis) {
         for (int i = 0; i < count; i++) {
             fds.set(ValueLayout.JAVA_SHORT, (long) i * POLLFD_SIZE + 6, (short) 0);
         }
-        return Libc.poll(fds, count, timeoutMillis);
+        return Libc.pollFast(fds, count, timeoutMillis);
     }
 
     /** Whether the {@code index}-th fd became readable (or errored) in the last {@link #await}. */

@@ -91,15 +91,18 @@ public final class RawIpSocket implements AutoCloseable {
         option.set(ValueLayout.JAVA_INT, 8, ifindex);
     }
 
-    /** Sends {@code len} bytes of {@code buf} (the IP payload) to {@code dst}: bytes sent or {@code -errno}. */
+    /**
+     * Sends {@code len} bytes of {@code buf} (the IP payload) to {@code dst}: bytes sent, or -1
+     * ({@link Libc#lastErrno()} tells why, best effort). Allocation-free.
+     */
     public long sendTo(MemorySegment buf, long len, int dst) {
         SockAddrs.setInetAddress(sendAddr, dst);
-        return Libc.sendto(fd, buf, len, 0, sendAddr, SockAddrs.SOCKADDR_IN_SIZE);
+        return Libc.sendtoFast(fd, buf, len, 0, sendAddr, SockAddrs.SOCKADDR_IN_SIZE);
     }
 
-    /** Receives one packet (IP header included): its length, or {@code -EAGAIN} when none is queued. */
+    /** Receives one packet (IP header included): its length, or -1 when none is queued. Allocation-free. */
     public long receive(MemorySegment buf) {
-        return Libc.recvfrom(fd, buf, buf.byteSize(), LinuxNet.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+        return Libc.recvfromFast(fd, buf, buf.byteSize(), LinuxNet.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
     }
 
     @Override

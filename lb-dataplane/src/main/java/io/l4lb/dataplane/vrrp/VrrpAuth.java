@@ -84,11 +84,9 @@ public final class VrrpAuth {
         }
     }
 
+    /** Wall clock in microseconds (millisecond resolution: the sequence adds one per advert anyway). */
     public static LongSupplier systemWallMicros() {
-        return () -> {
-            java.time.Instant now = java.time.Instant.now();
-            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        };
+        return () -> System.currentTimeMillis() * 1000L;
     }
 
     /** Appends the trailer after the {@code len}-byte VRRP message at {@code off}, with the next sequence. */

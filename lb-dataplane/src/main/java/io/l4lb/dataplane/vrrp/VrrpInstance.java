@@ -138,6 +138,11 @@ public final class VrrpInstance implements AutoCloseable {
         return counters;
     }
 
+    /** The VRRP thread's id (e.g. for its allocation counter), or -1 before {@link #start()}. */
+    public synchronized long threadId() {
+        return thread == null ? -1 : thread.threadId();
+    }
+
     public String name() {
         return settings.name();
     }
@@ -350,7 +355,8 @@ public final class VrrpInstance implements AutoCloseable {
             counters.increment(VrrpCounters.Kind.ADVERTS_SENT);
         } else {
             counters.increment(VrrpCounters.Kind.SEND_ERRORS);
-            LOG.log(Level.WARNING, "vrrp {0}: advert to {1} not sent (result {2})", settings.name(), Ipv4.toString(dst), r);
+            LOG.log(Level.WARNING, "vrrp {0}: advert to {1} not sent ({2})", settings.name(), Ipv4.toString(dst),
+                    r < 0 ? io.l4lb.dataplane.nativeio.Errno.name(io.l4lb.dataplane.nativeio.Libc.lastErrno()) : r + " bytes");
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  *   --name vi1 --interface eth0 --vrid 51 --priority 150 --advert-int-ms 100 \
  *   --vip 10.9.0.100/24 [--vip ...] [--unicast-peer 10.9.0.2 ...] [--nopreempt]
  *   [--preempt-delay-ms N] [--auth-key-file F] [--notify SCRIPT] [--track NAME:WEIGHT:FILE ...]
- *   [--serve-port PORT]
+ *   [--serve-port PORT] [--alloc-report-ms N]
  * java ... io.l4lb.dataplane.vrrp.VrrpNodeMain --config l4lb.cfg [--instance NAME] [--serve-port PORT]
  * </pre>
  *
@@ -69,6 +69,7 @@ public final class VrrpNodeMain {
         VrrpInstance instance = new VrrpInstance(VrrpSettings.from(p.config), p.tracked, listener, NanoClock.SYSTEM);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            line(out, "SHUTDOWN");
             instance.close();
             line(out, "COUNTERS " + instance.counters());
             done.countDown();
@@ -78,6 +79,9 @@ public final class VrrpNodeMain {
         }
         instance.start();
         line(out, "STARTED");
+        if (p.allocReportMillis > 0) {
+            reportAllocations(out, instance, p.allocReportMillis);
+        }
         done.await();
     }
 
@@ -93,6 +97,7 @@ public final class VrrpNodeMain {
     private static Parsed parseConfig(String[] args) {
         String instance = null;
         int servePort = 0;
+        long allocReportMillis = 0;
         for (int i = 2; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--instance" -> instance = args[i + 1];
@@ -115,10 +120,28 @@ public final class VrrpNodeMain {
         VrrpConfig c = matching.getFirst();
         List<BooleanSupplier> tracked = new ArrayList<>();
         c.trackBackends().forEach(t -> tracked.add(() -> true));
-        return new Parsed(c, tracked, servePort);
+        return new Parsed(c, tracked, servePort, allocReportMillis);
     }
 
-    record Parsed(VrrpConfig config, List<BooleanSupplier> tracked, int servePort) {
+    record Parsed(VrrpConfig config, List<BooleanSupplier> tracked, int servePort, long allocReportMillis) {
+    }
+
+    /**
+     * Prints {@code ALLOC bytes=B sent=S received=R} every {@code millis}: the bytes the VRRP thread
+     * allocated so far (HotSpot's per-thread counter) against the adverts it handled, so a test
+     * can check that steady-state adverts allocate nothing.
+     */
+    private static void reportAllocations(PrintStream out, VrrpInstance instance, long millis) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "alloc-report");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(() -> line(out, "ALLOC bytes=" + mx.getThreadAllocatedBytes(instance.threadId())
+                + " sent=" + instance.counters().get(VrrpCounters.Kind.ADVERTS_SENT)
+                + " received=" + instance.counters().get(VrrpCounters.Kind.ADVERTS_RECEIVED)),
+                millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -157,6 +180,7 @@ public final class VrrpNodeMain {
         String auth = null;
         String notify = null;
         int servePort = 0;
+        long allocReportMillis = 0;
         List<String> vips = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         List<VrrpConfig.TrackBackend> tracks = new ArrayList<>();
@@ -183,6 +207,7 @@ public final class VrrpNodeMain {
                 case "--auth-key-file" -> auth = v;
                 case "--notify" -> notify = v;
                 case "--serve-port" -> servePort = Integer.parseInt(v);
+                case "--alloc-report-ms" -> allocReportMillis = Long.parseLong(v);
                 case "--track" -> {
                     String[] parts = v.split(":", 3);
                     if (parts.length != 3) {
@@ -200,6 +225,6 @@ public final class VrrpNodeMain {
         }
         VrrpConfig c = new VrrpConfig(name, iface, vrid, priority, Duration.ofMillis(advertMs), vips, peers, preempt,
                 Duration.ofMillis(preemptDelayMs), auth, tracks, notify, null);
-        return new Parsed(c, tracked, servePort);
+        return new Parsed(c, tracked, servePort, allocReportMillis);
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,5 +159,44 @@ class VrrpFeaturesPrivilegedTest {
         NetnsLab.sh("ip", "netns", "exec", nsC, "nft", "delete table inet vrrptie");
         assertNull(a.await("STATE MASTER", 1000), "one master: C");
         assertTrue(NetnsLab.hasAddress(nsC, vip));
+    }
+
+    /**
+     * The running VRRP threads (sender A, receiver B, with HMAC) allocate nothing per advert: over
+     * five one-second windows, the quietest window allocates nothing although ~10 adverts flowed.
+     * (A window can allocate when something is logged, e.g. a late advert on a loaded machine; a
+     * per-advert allocation would show in every window.)
+     */
+    @Test
+    void steadyStateAdvertsAllocateNothing() throws Exception {
+        VrrpNode a = node(nsA, 150, "--alloc-report-ms", "1000", "--auth-key-file",
+                key("k", "sixteen bytes or more of key").toString());
+        assertNotNull(a.await("STATE MASTER", 20_000));
+        VrrpNode b = node(nsB, 100, "--alloc-report-ms", "1000", "--auth-key-file", dir.resolve("k").toString());
+        assertNotNull(b.await("STATE BACKUP", 20_000));
+        for (VrrpNode n : List.of(b, a)) {
+            n.skipPending();
+            long[] prev = alloc(n.await("ALLOC", 3_000));
+            long quietest = Long.MAX_VALUE;
+            List<String> windows = new ArrayList<>();
+            for (int w = 0; w < 5; w++) {
+                long[] next = alloc(n.await("ALLOC", 3_000));
+                long adverts = (next[1] - prev[1]) + (next[2] - prev[2]);
+                long bytes = next[0] - prev[0];
+                assertTrue(adverts >= 5, "adverts flowed: " + adverts);
+                quietest = Math.min(quietest, bytes);
+                windows.add(bytes + " B/" + adverts + " adverts");
+                prev = next;
+            }
+            System.out.printf("%s: VRRP thread allocations per 1 s window: %s%n", n.ns, windows);
+            assertEquals(0, quietest, "the quietest window allocated: " + windows);
+        }
+    }
+
+    private static long[] alloc(VrrpNode.Line l) {
+        assertNotNull(l, "ALLOC line");
+        Matcher m = Pattern.compile("bytes=(\\d+) sent=(\\d+) received=(\\d+)").matcher(l.text());
+        assertTrue(m.find(), l.text());
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
     }
 }
