@@ -28,6 +28,7 @@ public final class BackendRuntime {
     private final SchedulerFactory factory;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final List<ServerStateListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile SessionTerminator sessionTerminator = SessionTerminator.NONE;
 
     /** An immutable scheduling view: the members and a scheduler over them, indices aligned. */
     public record Snapshot(List<ServerRuntime> members, Scheduler scheduler, Map<ServerRuntime, Integer> index,
@@ -119,6 +120,22 @@ public final class BackendRuntime {
         boolean before = s.usable();
         s.setAdminState(state);
         changed(s, before, "admin state " + state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Agent check: {@code drain} / {@code maint} / {@code ready}, kept apart from the operator's state. */
+    public void setAgentState(ServerRuntime s, AdminState state) {
+        boolean before = s.usable();
+        s.setAgentState(state);
+        changed(s, before, "agent state " + state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The dataplane registers how live sessions are closed (on-marked-down / on-marked-up actions). */
+    public void setSessionTerminator(SessionTerminator t) {
+        this.sessionTerminator = t == null ? SessionTerminator.NONE : t;
+    }
+
+    public SessionTerminator sessionTerminator() {
+        return sessionTerminator;
     }
 
     /** Admin API or agent check: a new weight (0 = drain). */

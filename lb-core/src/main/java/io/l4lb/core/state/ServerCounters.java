@@ -11,4 +11,8 @@ public final class ServerCounters {
     public final LongAdder retries = new LongAdder();
     public final LongAdder redispatches = new LongAdder();
     public final LongAdder packets = new LongAdder();
+    /** Connections waiting for a free slot under server {@code maxconn} (HAProxy {@code qcur}). */
+    public final java.util.concurrent.atomic.AtomicInteger queueCurrent = new java.util.concurrent.atomic.AtomicInteger();
+    /** Queued connections dropped after {@code timeout queue} expired. */
+    public final LongAdder queueTimeouts = new LongAdder();
 }

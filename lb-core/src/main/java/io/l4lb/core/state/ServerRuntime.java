@@ -21,6 +21,10 @@ public final class ServerRuntime {
     private volatile int weight;
     /** Slow-start / agent ramp in percent of {@link #weight()}; 100 = full weight. */
     private volatile int weightPercent = 100;
+    /** Admin state asked by an agent check ({@code drain}, {@code maint}, {@code ready}); separate
+     *  from the operator's so that neither overrides the other. */
+    private volatile AdminState agentState = AdminState.READY;
+    private volatile LastCheck lastCheck = LastCheck.NONE;
 
     public ServerRuntime(ServerConfig config, InetSocketAddress address) {
         this.config = config;
@@ -77,6 +81,19 @@ public final class ServerRuntime {
         return weightPercent;
     }
 
+    public AdminState agentState() {
+        return agentState;
+    }
+
+    public LastCheck lastCheck() {
+        return lastCheck;
+    }
+
+    /** Health subsystem: records the latest check outcome (informational, no scheduling effect). */
+    public void recordCheck(LastCheck c) {
+        this.lastCheck = c;
+    }
+
     /** Weight the scheduler uses: configured or overridden weight scaled by the ramp (slowstart). */
     public int effectiveWeight() {
         int w = weight;
@@ -87,9 +104,10 @@ public final class ServerRuntime {
         return Math.max(1, (w * p + 99) / 100);
     }
 
-    /** May take new connections: resolved, health up, READY, weight above 0. */
+    /** May take new connections: resolved, health up, READY (operator and agent), weight above 0. */
     public boolean usable() {
-        return address != null && healthUp && adminState == AdminState.READY && weight > 0;
+        return address != null && healthUp && adminState == AdminState.READY
+                && agentState == AdminState.READY && weight > 0;
     }
 
     // Setters are package-private: BackendRuntime applies them and republishes the snapshot.
@@ -104,6 +122,10 @@ public final class ServerRuntime {
 
     void setWeight(int w) {
         this.weight = w;
+    }
+
+    void setAgentState(AdminState s) {
+        this.agentState = s;
     }
 
     void setWeightPercent(int p) {

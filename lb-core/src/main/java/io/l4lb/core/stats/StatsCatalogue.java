@@ -1,0 +1,62 @@
+package io.l4lb.core.stats;
+
+import io.l4lb.core.state.ServerRuntime;
+import java.util.List;
+
+/**
+ * The one list of stats l4lb exposes (HAProxy {@code stat_cols[]}): the Prometheus endpoint, the
+ * JSON API and the stats page all iterate these lists, so a stat added here appears everywhere.
+ * Names follow HAProxy's CSV columns where one exists ({@code scur}, {@code stot}, {@code bin},
+ * {@code bout}, {@code econ}, {@code wretr}, {@code wredis}, {@code qcur}).
+ */
+public final class StatsCatalogue {
+    private StatsCatalogue() {
+    }
+
+    public static final List<StatField<FrontendCounters>> FRONTEND = List.of(
+            new StatField<FrontendCounters>("current_sessions", "Current client connections (scur).",
+                    StatType.GAUGE, StatScope.FRONTEND, c -> c.connectionsActive.get()),
+            new StatField<FrontendCounters>("sessions_total", "Client connections accepted (stot).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.connectionsTotal.sum()),
+            new StatField<FrontendCounters>("bytes_in_total", "Bytes received from clients (bin).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.bytesIn.sum()),
+            new StatField<FrontendCounters>("bytes_out_total", "Bytes sent to clients (bout).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.bytesOut.sum()),
+            new StatField<FrontendCounters>("denied_connections_total",
+                    "Connections rejected by tcp-request rules (dcon).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.denied.sum()),
+            new StatField<FrontendCounters>("connection_errors_total",
+                    "Client connections closed because no server could be reached (econ).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.connectErrors.sum()),
+            new StatField<FrontendCounters>("retry_warnings_total", "Connect retries (wretr).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.retries.sum()),
+            new StatField<FrontendCounters>("redispatch_warnings_total",
+                    "Retries redispatched to another server (wredis).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.redispatches.sum()));
+
+    public static final List<StatField<ServerRuntime>> SERVER = List.of(
+            new StatField<ServerRuntime>("current_sessions", "Open connections to the server (scur).",
+                    StatType.GAUGE, StatScope.SERVER, s -> s.load().active()),
+            new StatField<ServerRuntime>("sessions_total", "Connections assigned to the server (stot).",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().connectionsTotal.sum()),
+            new StatField<ServerRuntime>("bytes_in_total", "Bytes sent to the server from clients (bin).",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().bytesIn.sum()),
+            new StatField<ServerRuntime>("bytes_out_total", "Bytes received from the server (bout).",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().bytesOut.sum()),
+            new StatField<ServerRuntime>("connection_errors_total", "Failed connect attempts (econ).",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().connectErrors.sum()),
+            new StatField<ServerRuntime>("retry_warnings_total", "Connect retries to the server (wretr).",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().retries.sum()),
+            new StatField<ServerRuntime>("redispatch_warnings_total",
+                    "Connections redispatched away from the server after a failure (wredis).",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().redispatches.sum()),
+            new StatField<ServerRuntime>("current_queue", "Connections queued for the server (qcur).",
+                    StatType.GAUGE, StatScope.SERVER, s -> s.counters().queueCurrent.get()),
+            new StatField<ServerRuntime>("queue_timeouts_total",
+                    "Queued connections dropped after timeout queue.",
+                    StatType.COUNTER, StatScope.SERVER, s -> s.counters().queueTimeouts.sum()),
+            new StatField<ServerRuntime>("up", "1 when the server takes new connections.",
+                    StatType.GAUGE, StatScope.SERVER, s -> s.usable() ? 1 : 0),
+            new StatField<ServerRuntime>("weight", "Effective scheduling weight.",
+                    StatType.GAUGE, StatScope.SERVER, ServerRuntime::effectiveWeight));
+}

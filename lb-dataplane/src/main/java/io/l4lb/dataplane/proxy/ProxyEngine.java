@@ -1,0 +1,231 @@
+package io.l4lb.dataplane.proxy;
+
+import io.l4lb.core.config.BindConfig;
+import io.l4lb.core.config.FrontendConfig;
+import io.l4lb.core.config.GlobalConfig;
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.PassiveObservationSink;
+import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.core.time.NanoClock;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy-mode (NAT) dataplane: one Netty event-loop group, the listening sockets of every
+ * frontend, and the proxied connections. Lifecycle: {@link #addFrontend} for each frontend, then
+ * {@link #start} (binds; fails loudly on a bind error), then {@link #stop} (graceful: stop
+ * accepting, let live connections finish within the grace period, then close them).
+ */
+public final class ProxyEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ProxyEngine.class.getName());
+
+    /** {@code eventLoops} 0 = one per available core; {@code globalMaxconn} 0 = unlimited. */
+    public record Options(ProxyTransport transport, int eventLoops, int globalMaxconn, NanoClock clock,
+                          PassiveObservationSink sink) {
+        public static Options of(GlobalConfig g) {
+            return new Options(ProxyTransport.of(g.transport()), g.nbthread(), g.maxconn(), NanoClock.SYSTEM,
+                    PassiveObservationSink.NONE);
+        }
+
+        public static Options defaults() {
+            return of(GlobalConfig.DEFAULTS);
+        }
+
+        public Options withEventLoops(int n) {
+            return new Options(transport, n, globalMaxconn, clock, sink);
+        }
+
+        public Options withSink(PassiveObservationSink s) {
+            return new Options(transport, eventLoops, globalMaxconn, clock, s);
+        }
+    }
+
+    private final Options options;
+    private final int loops;
+    private final ConnectionLimiter globalLimit;
+    private final Map<BackendRuntime, BackendContext> backends = new IdentityHashMap<>();
+    private final Map<String, FrontendRuntime> frontends = new LinkedHashMap<>();
+    private final Map<String, List<Channel>> listeners = new LinkedHashMap<>();
+    private EventLoopGroup group;
+    private ChannelGroup connections;
+    private volatile boolean stopping;
+
+    public ProxyEngine(Options options) {
+        this.options = options;
+        this.loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
+        this.globalLimit = new ConnectionLimiter(options.globalMaxconn());
+    }
+
+    public ProxyTransport transport() {
+        return options.transport();
+    }
+
+    /**
+     * Registers a frontend and the backends it may route to (by name). Call before {@link #start}.
+     *
+     * @throws IllegalArgumentException when a rule names an unknown backend or an unsupported ACL
+     */
+    public FrontendCounters addFrontend(FrontendConfig fe, Map<String, BackendRuntime> byName) {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        Map<String, BackendContext> ctx = new LinkedHashMap<>();
+        for (Map.Entry<String, BackendRuntime> e : byName.entrySet()) {
+            ctx.put(e.getKey(), backends.computeIfAbsent(e.getValue(), b -> new BackendContext(b, options.clock())));
+        }
+        FrontendRuntime rt = new FrontendRuntime(fe, new FrontendCounters(), ctx, globalLimit,
+                options.transport(), options.sink(), options.clock());
+        frontends.put(fe.name(), rt);
+        return rt.counters;
+    }
+
+    /** Binds every frontend's addresses. On a bind failure everything bound so far is closed. */
+    public void start() throws InterruptedException {
+        group = options.transport().newGroup(loops);
+        connections = new DefaultChannelGroup("l4lb-proxy", GlobalEventExecutor.INSTANCE);
+        try {
+            for (FrontendRuntime fe : frontends.values()) {
+                List<Channel> bound = new ArrayList<>();
+                listeners.put(fe.config.name(), bound);
+                for (BindConfig b : fe.config.binds()) {
+                    bind(fe, b, bound);
+                }
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void bind(FrontendRuntime fe, BindConfig b, List<Channel> bound) throws InterruptedException {
+        String host = b.host() == null ? "0.0.0.0" : b.host();
+        for (int port = b.portLow(); port <= b.portHigh(); port++) {
+            ServerBootstrap sb = new ServerBootstrap().group(group).channel(options.transport().serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, fe.config.backlog() > 0 ? fe.config.backlog() : 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, fe.config.cliTcpKa())
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            connections.add(ch);
+                            ch.pipeline().addLast(new ClientSideHandler(fe));
+                        }
+                    });
+            // One socket per event loop with SO_REUSEPORT (the kernel spreads accepts); an
+            // ephemeral port (0) is bound once, since each bind would get its own port.
+            int copies = options.transport().reusePort() && port != 0 ? loops : 1;
+            if (copies > 1) {
+                options.transport().applyReusePort(sb);
+            }
+            for (int i = 0; i < copies; i++) {
+                Channel ch;
+                try {
+                    ch = sb.bind(new InetSocketAddress(host, port)).sync().channel();
+                } catch (Exception e) {
+                    throw new IllegalStateException("frontend '" + fe.config.name() + "': cannot bind "
+                            + host + ":" + port + ": " + e.getMessage(), e);
+                }
+                bound.add(ch);
+                fe.frontendLimit.addListener(ch);
+                globalLimit.addListener(ch);
+            }
+        }
+    }
+
+    /** The addresses a frontend actually listens on (the real port when configured as 0). */
+    public List<InetSocketAddress> boundAddresses(String frontend) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : listeners.getOrDefault(frontend, List.of())) {
+            InetSocketAddress a = (InetSocketAddress) c.localAddress();
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    public FrontendCounters counters(String frontend) {
+        FrontendRuntime f = frontends.get(frontend);
+        return f == null ? null : f.counters;
+    }
+
+    public Map<String, FrontendCounters> allCounters() {
+        Map<String, FrontendCounters> m = new LinkedHashMap<>();
+        frontends.forEach((k, v) -> m.put(k, v.counters));
+        return m;
+    }
+
+    /** Live client connections over all frontends. */
+    public int activeConnections() {
+        int n = 0;
+        for (FrontendRuntime f : frontends.values()) {
+            n += f.counters.connectionsActive.get();
+        }
+        return n;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): close the listeners now, let live connections finish for up to
+     * {@code grace} ({@code hard-stop-after}; null = wait without limit), then close what is left
+     * and shut the event loops down. Completes when everything is closed.
+     */
+    public CompletableFuture<Void> stop(Duration grace) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (group == null) {
+            done.complete(null);
+            return done;
+        }
+        stopping = true;
+        for (List<Channel> l : listeners.values()) {
+            for (Channel c : l) {
+                c.close();
+            }
+        }
+        long deadline = grace == null ? Long.MAX_VALUE : System.nanoTime() + grace.toNanos();
+        waitDrained(deadline, done);
+        return done;
+    }
+
+    private void waitDrained(long deadline, CompletableFuture<Void> done) {
+        if (activeConnections() == 0 || System.nanoTime() - deadline >= 0) {
+            if (activeConnections() > 0) {
+                LOG.log(System.Logger.Level.INFO, "hard-stop-after reached: closing " + activeConnections()
+                        + " connection(s)");
+            }
+            connections.close().addListener(f -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                    .addListener(g -> done.complete(null)));
+            return;
+        }
+        GlobalEventExecutor.INSTANCE.schedule(() -> waitDrained(deadline, done), 50, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Immediate stop (tests, failed start): no grace. */
+    @Override
+    public void close() {
+        if (group != null) {
+            stop(Duration.ZERO).join();
+        }
+    }
+}

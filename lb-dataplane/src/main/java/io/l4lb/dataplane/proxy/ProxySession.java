@@ -1,0 +1,599 @@
+package io.l4lb.dataplane.proxy;
+
+import io.l4lb.core.config.ServerConfig;
+import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.dataplane.proxy.acl.ConnSamples;
+import io.l4lb.dataplane.proxy.proxyproto.ProxyHeader;
+import io.l4lb.dataplane.proxy.tls.ClientHello;
+import io.l4lb.dataplane.proxy.tls.ClientHelloParser;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One proxied client connection, as an explicit state machine:
+ * LIMITED (waiting for a global/frontend maxconn slot) -> rules -> INSPECTING (TLS ClientHello,
+ * bounded by inspect-delay) -> route -> QUEUED (server maxconn) -> CONNECTING (retries,
+ * redispatch) -> RELAYING (two {@link RelayDirection}s) -> CLOSED.
+ *
+ * <p>Threading: everything runs on the client channel's event loop; the server channel is
+ * registered on that same loop, so no state here is shared between threads except the
+ * {@code waiting} flag a {@link ServerGate} or {@link ConnectionLimiter} flips from elsewhere.
+ * Buffers: bytes read before the server connection is up are kept in {@code pending} (a
+ * composite of the original pooled buffers, never copied) and written unchanged after the
+ * PROXY header; released on every exit path.
+ */
+final class ProxySession implements ServerGate.Waiter {
+    enum State { LIMITED, INSPECTING, QUEUED, CONNECTING, RELAYING, CLOSED }
+
+    private final FrontendRuntime fe;
+    private final Channel client;
+    private final EventLoop loop;
+    private State state = State.LIMITED;
+    private static final int WAIT_GLOBAL = 1;
+    private static final int WAIT_FRONTEND = 2;
+    private static final int WAIT_SERVER = 3;
+    private final AtomicBoolean waiting = new AtomicBoolean();
+    private int waitingOn;
+    private int limitsHeld; // 0 none, 1 global, 2 global + frontend
+    private ConnSamples samples;
+    private CompositeByteBuf pending;
+    private boolean clientEof;
+    private BackendContext backend;
+    private ServerRuntime server;
+    private ServerGate gate;
+    private boolean slotHeld;
+    private int attempts;
+    private final List<ServerRuntime> tried = new ArrayList<>(2);
+    private Channel serverCh;
+    private Channel connectingCh;
+    private RelayDirection up;
+    private RelayDirection down;
+    private SessionTimeouts timeouts = SessionTimeouts.NONE;
+    private long lastClient;
+    private long lastServer;
+    private boolean halfClosed;
+    private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> stepTimer; // inspect-delay or timeout queue
+
+    ProxySession(FrontendRuntime fe, Channel client) {
+        this.fe = fe;
+        this.client = client;
+        this.loop = client.eventLoop();
+    }
+
+    State state() {
+        return state;
+    }
+
+    // ---- LIMITED: global then frontend maxconn -------------------------------------------------
+
+    void start() {
+        fe.counters.connectionsTotal.increment();
+        fe.counters.connectionsActive.incrementAndGet();
+        lastClient = fe.clock.nanoTime();
+        acquireLimits();
+    }
+
+    private void acquireLimits() {
+        if (limitsHeld == 0) {
+            if (!fe.globalLimit.tryAcquire()) {
+                waitFor(WAIT_GLOBAL, () -> fe.globalLimit.enqueue(this));
+                return;
+            }
+            limitsHeld = 1;
+        }
+        if (limitsHeld == 1) {
+            if (!fe.frontendLimit.tryAcquire()) {
+                waitFor(WAIT_FRONTEND, () -> fe.frontendLimit.enqueue(this));
+                return;
+            }
+            limitsHeld = 2;
+        }
+        connectionRules();
+    }
+
+    private void waitFor(int what, Runnable enqueue) {
+        waitingOn = what;
+        waiting.set(true);
+        enqueue.run();
+    }
+
+    /** A limiter or a server gate hands this session a slot (any thread). */
+    @Override
+    public boolean grant() {
+        if (!waiting.compareAndSet(true, false)) {
+            return false;
+        }
+        loop.execute(this::granted);
+        return true;
+    }
+
+    private void granted() {
+        int what = waitingOn;
+        waitingOn = 0;
+        if (state == State.CLOSED) {
+            // Closed while the grant was in flight: pass the slot on.
+            switch (what) {
+                case WAIT_GLOBAL -> fe.globalLimit.release();
+                case WAIT_FRONTEND -> fe.frontendLimit.release();
+                case WAIT_SERVER -> gate.release();
+                default -> { }
+            }
+            return;
+        }
+        if (what == WAIT_SERVER) {
+            cancelStepTimer();
+            slotHeld = true;
+            backend.runtime().connectionOpened(server);
+            connect();
+        } else {
+            limitsHeld++;
+            acquireLimits();
+        }
+    }
+
+    // ---- rules and inspection ------------------------------------------------------------------
+
+    private void connectionRules() {
+        samples = ConnSamples.connection(inet(client.remoteAddress()), inet(client.localAddress()));
+        if (!decide(fe.connectionRules)) {
+            return;
+        }
+        if (fe.inspect) {
+            state = State.INSPECTING;
+            pending = client.alloc().compositeDirectBuffer(64);
+            stepTimer = loop.schedule(this::inspectTimedOut, fe.inspectDelayNanos, TimeUnit.NANOSECONDS);
+            armTimer();
+            client.read();
+            return;
+        }
+        route();
+    }
+
+    private static InetSocketAddress inet(java.net.SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : null;
+    }
+
+    /** Runs tcp-request rules in order; the first matching one decides. False when rejected. */
+    private boolean decide(List<FrontendRuntime.Rule> rules) {
+        for (FrontendRuntime.Rule r : rules) {
+            if (r.when().test(samples)) {
+                if (!r.accept()) {
+                    fe.counters.denied.increment();
+                    close();
+                    return false;
+                }
+                return true;
+            }
+        }
+        return true;
+    }
+
+    void onClientData(ByteBuf b) {
+        if (state == State.RELAYING) {
+            touch(true);
+            up.onData(b);
+            return;
+        }
+        if (state == State.CLOSED) {
+            b.release();
+            return;
+        }
+        touch(true);
+        if (pending == null) {
+            pending = client.alloc().compositeDirectBuffer(64);
+        }
+        pending.addComponent(true, b);
+    }
+
+    void onClientReadComplete() {
+        if (state == State.RELAYING) {
+            up.onReadComplete();
+        } else if (state == State.INSPECTING) {
+            ClientHello h = ClientHelloParser.parse(pending);
+            if (h.status() == ClientHello.Status.NEED_MORE && pending.readableBytes() < ClientHelloParser.MAX_BUFFER) {
+                client.read();
+            } else {
+                endInspection(h); // found, not a hello, or one record's worth buffered: stop here
+            }
+        }
+    }
+
+    void onClientInputShutdown() {
+        if (state == State.RELAYING) {
+            up.onInputShutdown();
+            return;
+        }
+        clientEof = true;
+        if (state == State.INSPECTING) {
+            endInspection(ClientHelloParser.parse(pending));
+        }
+    }
+
+    private void inspectTimedOut() {
+        if (state == State.INSPECTING) {
+            endInspection(ClientHelloParser.parse(pending));
+        }
+    }
+
+    private void endInspection(ClientHello h) {
+        cancelStepTimer();
+        samples = samples.withHello(h.status() == ClientHello.Status.FOUND ? h.sni() : null, h.helloType());
+        if (decide(fe.contentRules)) {
+            route();
+        }
+    }
+
+    // ---- routing, queueing, connecting ---------------------------------------------------------
+
+    private void route() {
+        if (!fe.inspect && !decide(fe.contentRules)) {
+            return;
+        }
+        backend = fe.defaultBackend;
+        for (FrontendRuntime.Route r : fe.routes) {
+            if (r.when().test(samples)) {
+                backend = r.backend();
+                break;
+            }
+        }
+        if (backend == null) {
+            fail();
+            return;
+        }
+        timeouts = SessionTimeouts.of(fe.config.timeouts(), backend.config().timeouts());
+        armTimer();
+        ServerRuntime s = pickServer(false);
+        if (s == null) {
+            fail();
+            return;
+        }
+        assign(s);
+    }
+
+    /** Source hash of the client address for sh/mh (murmur3 fmix32 of InetAddress.hashCode). */
+    private int flowHash() {
+        int h = samples.src() == null ? 0 : samples.src().getAddress().hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
+    }
+
+    /** Persistence first, then the scheduler; {@code avoidTried} for redispatch. Null when none usable. */
+    private ServerRuntime pickServer(boolean avoidTried) {
+        PersistenceTable p = backend.persistence();
+        if (p != null && !avoidTried && samples.src() != null) {
+            ServerRuntime s = p.lookup(samples.src().getAddress());
+            if (s != null) {
+                return s;
+            }
+        }
+        int hash = flowHash();
+        ServerRuntime first = backend.runtime().pick(hash);
+        ServerRuntime s = first;
+        int members = backend.runtime().snapshot().members().size();
+        // A full server (maxconn) or, on redispatch, an already failed one is skipped when the
+        // scheduler offers another; otherwise the first pick is kept (and queued if full).
+        for (int i = 0; s != null && i < members && (backend.gate(s).full() || avoidTried && tried.contains(s)); i++) {
+            s = backend.runtime().pick(hash);
+        }
+        if (s != null && (backend.gate(s).full() || avoidTried && tried.contains(s))) {
+            s = first;
+        }
+        return s;
+    }
+
+    private void assign(ServerRuntime s) {
+        server = s;
+        gate = backend.gate(s);
+        if (gate.tryAcquire()) {
+            slotHeld = true;
+            backend.runtime().connectionOpened(s);
+            connect();
+            return;
+        }
+        state = State.QUEUED;
+        waitingOn = WAIT_SERVER;
+        waiting.set(true);
+        if (!gate.enqueue(this)) {
+            waiting.set(false);
+            fail();
+            return;
+        }
+        if (backend.queueTimeoutNanos() > 0) {
+            stepTimer = loop.schedule(this::queueTimedOut, backend.queueTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void queueTimedOut() {
+        if (state == State.QUEUED && waiting.compareAndSet(true, false)) {
+            gate.dequeued(this);
+            server.counters().queueTimeouts.increment();
+            fail();
+        }
+    }
+
+    private void connect() {
+        state = State.CONNECTING;
+        tried.add(server);
+        Bootstrap b = new Bootstrap().group(loop).channel(fe.transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, backend.config().srvTcpKa())
+                .handler(new ServerSideHandler(this));
+        if (backend.connectTimeoutMillis() > 0) {
+            b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis());
+        }
+        if (backend.config().usesrcClientIp() && samples.src() != null) {
+            fe.transport.applyTransparent(b);
+            b.localAddress(new InetSocketAddress(samples.src().getAddress(), 0));
+        }
+        ChannelFuture f = b.connect(server.address());
+        f.addListener((ChannelFutureListener) this::connected);
+        if (state == State.CONNECTING && !f.isDone()) {
+            connectingCh = f.channel();
+        }
+    }
+
+    private void connected(ChannelFuture f) {
+        connectingCh = null;
+        if (state != State.CONNECTING) {
+            f.channel().close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            connectFailed(f.cause());
+            return;
+        }
+        serverCh = f.channel();
+        fe.sink.connectSucceeded(server);
+        PersistenceTable p = backend.persistence();
+        if (p != null && samples.src() != null) {
+            p.remember(samples.src().getAddress(), server);
+        }
+        state = State.RELAYING;
+        lastServer = fe.clock.nanoTime();
+        up = new RelayDirection(this, true, client, serverCh);
+        down = new RelayDirection(this, false, serverCh, client);
+        armTimer();
+        ServerConfig.ProxyProtocol pp = server.config().options().sendProxy();
+        if (pp != ServerConfig.ProxyProtocol.NONE) {
+            // The header goes first, before any payload (proxy-protocol.txt section 2).
+            serverCh.write(pp == ServerConfig.ProxyProtocol.V1
+                    ? ProxyHeader.v1(client.alloc(), samples.src(), samples.dst())
+                    : ProxyHeader.v2(client.alloc(), samples.src(), samples.dst()));
+        }
+        CompositeByteBuf buffered = pending;
+        pending = null;
+        if (buffered != null && buffered.isReadable()) {
+            count(true, buffered.readableBytes());
+            serverCh.write(buffered);
+        } else if (buffered != null) {
+            buffered.release();
+        }
+        serverCh.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture w) -> {
+            if (!w.isSuccess()) {
+                abort();
+                return;
+            }
+            if (clientEof) {
+                up.onInputShutdown();
+            } else {
+                client.read();
+            }
+        });
+        serverCh.read();
+    }
+
+    private void connectFailed(Throwable cause) {
+        ServerRuntime failed = server;
+        failed.counters().connectErrors.increment();
+        fe.sink.connectFailed(failed, String.valueOf(cause));
+        releaseServer();
+        if (!client.isActive()) {
+            close();
+            return;
+        }
+        attempts++;
+        if (attempts > backend.config().retries()) {
+            fail();
+            return;
+        }
+        fe.counters.retries.increment();
+        failed.counters().retries.increment();
+        ServerRuntime next = failed;
+        if (backend.config().redispatch() || !failed.usable()) {
+            // option redispatch (HAProxy 2.x default interval 1): every retry may go elsewhere.
+            ServerRuntime other = pickServer(true);
+            if (other != null && other != failed) {
+                fe.counters.redispatches.increment();
+                failed.counters().redispatches.increment();
+                next = other;
+            } else if (other == null) {
+                fail();
+                return;
+            }
+        }
+        assign(next);
+    }
+
+    private void releaseServer() {
+        if (slotHeld) {
+            slotHeld = false;
+            backend.runtime().connectionClosed(server);
+            gate.release();
+        }
+    }
+
+    /** No server could take the connection: close the client at once and count it. */
+    private void fail() {
+        fe.counters.connectErrors.increment();
+        close();
+    }
+
+    // ---- relaying, counters, end of life -------------------------------------------------------
+
+    void onServerData(ByteBuf b) {
+        if (state != State.RELAYING) {
+            b.release();
+            return;
+        }
+        touch(false);
+        down.onData(b);
+    }
+
+    void onServerReadComplete() {
+        if (state == State.RELAYING) {
+            down.onReadComplete();
+        }
+    }
+
+    void onServerInputShutdown() {
+        if (state == State.RELAYING) {
+            down.onInputShutdown();
+        }
+    }
+
+    void count(boolean upstream, int n) {
+        if (upstream) {
+            fe.counters.bytesIn.add(n);
+            server.counters().bytesIn.add(n);
+        } else {
+            fe.counters.bytesOut.add(n);
+            server.counters().bytesOut.add(n);
+        }
+    }
+
+    void touch(boolean clientSide) {
+        if (timeouts.any()) {
+            long now = fe.clock.nanoTime();
+            if (clientSide) {
+                lastClient = now;
+            } else {
+                lastServer = now;
+            }
+        }
+    }
+
+    void halfClosed() {
+        halfClosed = true;
+    }
+
+    /** One direction forwarded its FIN: when both did, the connection is over. */
+    void directionDone() {
+        if (up.done() && down.done()) {
+            close();
+        }
+    }
+
+    /** A channel closed (RST, error, or our own close): flush what the other side still has, close it. */
+    void onChannelInactive(Channel which) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        Channel other = which == client ? serverCh : client;
+        if (state == State.RELAYING && other != null && other.isActive()) {
+            other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            finish();
+        } else if (which == client) {
+            close();
+        }
+    }
+
+    void abort() {
+        close();
+    }
+
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        finish();
+        client.close();
+        if (serverCh != null) {
+            serverCh.close();
+        }
+        if (connectingCh != null) {
+            connectingCh.close();
+        }
+    }
+
+    private void finish() {
+        State was = state;
+        state = State.CLOSED;
+        cancelStepTimer();
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        if (waiting.compareAndSet(true, false) && was == State.QUEUED) {
+            gate.dequeued(this);
+        }
+        releaseServer();
+        if (limitsHeld >= 2) {
+            fe.frontendLimit.release();
+        }
+        if (limitsHeld >= 1) {
+            fe.globalLimit.release();
+        }
+        limitsHeld = 0;
+        fe.counters.connectionsActive.decrementAndGet();
+    }
+
+    private void cancelStepTimer() {
+        if (stepTimer != null) {
+            stepTimer.cancel(false);
+            stepTimer = null;
+        }
+    }
+
+    // ---- inactivity timeouts -------------------------------------------------------------------
+
+    private void armTimer() {
+        if (timer != null || state == State.CLOSED) {
+            return;
+        }
+        long d = deadline();
+        if (d != Long.MAX_VALUE) {
+            timer = loop.schedule(this::timerFired, Math.max(0, d - fe.clock.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private long deadline() {
+        SessionTimeouts t = timeouts == SessionTimeouts.NONE
+                ? SessionTimeouts.of(fe.config.timeouts(), io.l4lb.core.config.Timeouts.NONE) : timeouts;
+        return t.nextDeadline(lastClient, lastServer, state == State.RELAYING, halfClosed);
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (state == State.CLOSED) {
+            return;
+        }
+        long d = deadline();
+        if (d != Long.MAX_VALUE && fe.clock.nanoTime() - d >= 0) {
+            abort();
+            return;
+        }
+        armTimer();
+    }
+}

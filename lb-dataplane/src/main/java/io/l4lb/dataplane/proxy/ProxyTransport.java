@@ -1,0 +1,104 @@
+package io.l4lb.dataplane.proxy;
+
+import io.l4lb.core.config.GlobalConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+
+/**
+ * The Netty transport behind the proxy ({@code l4lb-transport epoll|io_uring|nio}): the event-loop
+ * factory and the two channel classes. A native transport that cannot load here falls back to
+ * NIO with a warning instead of failing to start.
+ */
+public final class ProxyTransport {
+    private static final System.Logger LOG = System.getLogger(ProxyTransport.class.getName());
+
+    private final GlobalConfig.Transport kind;
+
+    private ProxyTransport(GlobalConfig.Transport kind) {
+        this.kind = kind;
+    }
+
+    /** The requested transport, or NIO when its native library is not available. */
+    public static ProxyTransport of(GlobalConfig.Transport requested) {
+        GlobalConfig.Transport k = requested == null ? GlobalConfig.Transport.EPOLL : requested;
+        if (k == GlobalConfig.Transport.EPOLL && !Epoll.isAvailable()) {
+            LOG.log(System.Logger.Level.WARNING, "epoll unavailable, using nio: " + Epoll.unavailabilityCause());
+            k = GlobalConfig.Transport.NIO;
+        } else if (k == GlobalConfig.Transport.IO_URING && !IoUring.isAvailable()) {
+            LOG.log(System.Logger.Level.WARNING, "io_uring unavailable, using nio: " + IoUring.unavailabilityCause());
+            k = GlobalConfig.Transport.NIO;
+        }
+        return new ProxyTransport(k);
+    }
+
+    public GlobalConfig.Transport kind() {
+        return kind;
+    }
+
+    public EventLoopGroup newGroup(int threads) {
+        IoHandlerFactory f = switch (kind) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
+        return new MultiThreadIoEventLoopGroup(threads, f);
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return switch (kind) {
+            case EPOLL -> EpollServerSocketChannel.class;
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return switch (kind) {
+            case EPOLL -> EpollSocketChannel.class;
+            case IO_URING -> IoUringSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
+    }
+
+    /**
+     * SO_REUSEPORT lets every event loop own a listening socket on the same address, so the
+     * kernel spreads accepts over the loops instead of one acceptor thread (epoll only here).
+     */
+    public boolean reusePort() {
+        return kind == GlobalConfig.Transport.EPOLL;
+    }
+
+    public void applyReusePort(ServerBootstrap b) {
+        if (reusePort()) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+    }
+
+    /**
+     * {@code usesrc clientip}: IP_TRANSPARENT lets the backend socket bind a non-local source
+     * address (the client's). Only epoll exposes the option; elsewhere the bind fails unless the
+     * address is local, which is reported as a connect error.
+     */
+    public void applyTransparent(Bootstrap b) {
+        if (kind == GlobalConfig.Transport.EPOLL) {
+            b.option(EpollChannelOption.IP_TRANSPARENT, true);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.l4lb.dataplane.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+
+/**
+ * One direction of a proxied connection (client->server or server->client), HexDumpProxy style:
+ * the pooled direct ByteBuf read from {@code from} is written to {@code to} as is (ownership
+ * passes to {@code to}'s outbound buffer: no copy, no release here), and {@code from} is read
+ * again only once the last write of the read batch completed -- so a slow receiver stops the
+ * sender (backpressure both ways). Half-close is exact: when {@code from} reports end of input,
+ * everything written so far is flushed, then {@code to}'s output is shut (FIN).
+ * Threading: every method runs on the session's single event loop.
+ */
+final class RelayDirection implements ChannelFutureListener {
+    private final ProxySession session;
+    private final boolean upstream;
+    private final Channel from;
+    private final Channel to;
+    private ChannelFuture lastWrite;
+    private boolean inputShut;
+    private boolean outputShut;
+
+    RelayDirection(ProxySession session, boolean upstream, Channel from, Channel to) {
+        this.session = session;
+        this.upstream = upstream;
+        this.from = from;
+        this.to = to;
+    }
+
+    void onData(ByteBuf b) {
+        session.count(upstream, b.readableBytes());
+        lastWrite = to.write(b);
+    }
+
+    void onReadComplete() {
+        ChannelFuture w = lastWrite;
+        lastWrite = null;
+        if (w == null) {
+            if (!inputShut) {
+                from.read();
+            }
+            return;
+        }
+        to.flush();
+        if (w.isDone()) {
+            operationComplete(w);
+        } else {
+            w.addListener(this);
+        }
+    }
+
+    /** The last write of a batch completed: the peer took it; read the next batch. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            session.abort();
+            return;
+        }
+        session.touch(!upstream);
+        if (!inputShut) {
+            from.read();
+        }
+    }
+
+    /** {@code from} sent FIN: forward every pending byte, then FIN on {@code to}. */
+    void onInputShutdown() {
+        if (inputShut) {
+            return;
+        }
+        inputShut = true;
+        session.halfClosed();
+        if (lastWrite != null) {
+            to.flush();
+            lastWrite = null;
+        }
+        to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                session.abort();
+                return;
+            }
+            ((DuplexChannel) to).shutdownOutput().addListener((ChannelFuture g) -> {
+                if (!g.isSuccess()) {
+                    session.abort();
+                    return;
+                }
+                outputShut = true;
+                session.directionDone();
+            });
+        });
+    }
+
+    boolean done() {
+        return outputShut;
+    }
+}
