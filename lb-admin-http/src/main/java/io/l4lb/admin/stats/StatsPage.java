@@ -78,7 +78,8 @@ public final class StatsPage {
             String state = ServerStates.of(s);
             b.append("<tr class=\"").append(state).append("\" data-server=\"").append(esc(s.name()))
                     .append("\" data-state=\"").append(state).append("\"><td class=\"name\">").append(esc(s.name()))
-                    .append("</td><td>").append(esc(String.valueOf(s.address()))).append("</td><td class=\"state\">")
+                    .append("</td><td>").append(esc(s.address() == null ? s.config().host() + " (unresolved)"
+                            : s.address().getAddress().getHostAddress() + ":" + s.address().getPort())).append("</td><td class=\"state\">")
                     .append(state).append("</td><td>").append(esc(s.lastCheck().status())).append(' ')
                     .append(s.lastCheck().durationMillis()).append("ms</td><td>")
                     .append(s.config().options().backup() ? "Y" : "-").append("</td>");
