@@ -194,9 +194,16 @@ public final class ProxyEngine implements AutoCloseable {
             return done;
         }
         stopping = true;
+        List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
         for (List<Channel> l : listeners.values()) {
             for (Channel c : l) {
-                c.close();
+                closing.add(c.close());
+            }
+        }
+        // Not accepting any more once stop() returns (unless called from an event loop itself).
+        if (!group.next().inEventLoop()) {
+            for (io.netty.channel.ChannelFuture f : closing) {
+                f.awaitUninterruptibly(2, TimeUnit.SECONDS);
             }
         }
         long deadline = grace == null ? Long.MAX_VALUE : System.nanoTime() + grace.toNanos();

@@ -120,11 +120,11 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** "Connection refused: /127.0.0.1:5" -> "Connection refused", as HAProxy's info reads. */
+    /** "Connection refused: localhost/127.0.0.1:5" -> "Connection refused", as HAProxy's info reads. */
     static String connectError(Throwable c) {
         String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-        int colon = m.indexOf(": /");
-        return colon > 0 ? m.substring(0, colon) : m;
+        int colon = m.lastIndexOf(": ");
+        return colon > 0 && m.indexOf('/', colon) > 0 ? m.substring(0, colon) : m;
     }
 
     private static String rootMessage(Throwable t) {

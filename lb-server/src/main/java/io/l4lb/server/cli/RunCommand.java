@@ -1,9 +1,19 @@
 package io.l4lb.server.cli;
 
+import io.l4lb.core.config.ConfigException;
+import io.l4lb.core.config.ConfigParser;
+import io.l4lb.core.config.Diagnostic;
+import io.l4lb.core.config.L4Config;
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.server.runtime.Lifecycle;
+import io.l4lb.server.runtime.ProxyRuntime;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 
-/** {@code l4lb run}. PLACEHOLDER until its issue lands. */
+/** {@code l4lb run -f FILE}: parses the config, starts the proxy listeners, runs until SIGTERM. */
 public final class RunCommand implements Command {
     @Override
     public String name() {
@@ -17,12 +27,85 @@ public final class RunCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: l4lb run";
+        return """
+                usage: l4lb run -f FILE
+
+                Starts every 'mode tcp' frontend of FILE in proxy (NAT) mode and runs until
+                SIGTERM/SIGINT, which stops accepting, lets live connections finish for up to
+                'hard-stop-after' (global), then closes them.
+                Server host names are resolved once at start (init-addr); a name that does not
+                resolve starts DOWN. Exit status: 1 invalid config or bind failure, 2 usage error.""";
     }
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        err.println("l4lb run: not implemented yet");
-        return 3;
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Path file = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-f") && i + 1 < args.size()) {
+                file = Path.of(args.get(++i));
+            } else if (a.startsWith("-f") && a.length() > 2) {
+                file = Path.of(a.substring(2));
+            } else {
+                err.println("l4lb run: unexpected argument '" + a + "'");
+                err.println(usage());
+                return 2;
+            }
+        }
+        if (file == null) {
+            err.println("l4lb run: -f FILE is required");
+            err.println(usage());
+            return 2;
+        }
+        L4Config config;
+        try {
+            config = ConfigParser.parseFile(file);
+        } catch (IOException e) {
+            err.println("[ALERT] cannot read " + file + ": " + e.getMessage());
+            return 1;
+        } catch (ConfigException e) {
+            for (Diagnostic d : e.warnings()) {
+                err.println(d);
+            }
+            for (Diagnostic d : e.errors()) {
+                err.println(d);
+            }
+            return 1;
+        }
+        for (Diagnostic d : config.warnings()) {
+            err.println(d);
+        }
+        ProxyRuntime runtime;
+        try {
+            runtime = ProxyRuntime.of(config);
+            runtime.start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("[ALERT] " + e.getMessage());
+            return 1;
+        }
+        describe(runtime, config, out, err);
+        Lifecycle.stopOnSignal(runtime);
+        return 0;
+    }
+
+    static void describe(ProxyRuntime runtime, L4Config config, PrintStream out, PrintStream err) {
+        out.println("l4lb: transport " + runtime.engine().transport().kind().name().toLowerCase(java.util.Locale.ROOT));
+        for (String fe : config.frontends().keySet()) {
+            List<?> bound = runtime.boundAddresses(fe);
+            if (!bound.isEmpty()) {
+                out.println("l4lb: frontend " + fe + " listening on " + bound);
+            }
+        }
+        for (String s : runtime.skipped()) {
+            out.println("l4lb: frontend " + s + " not served by the proxy");
+        }
+        for (BackendRuntime b : runtime.backends().values()) {
+            for (ServerRuntime s : b.servers()) {
+                if (s.address() == null) {
+                    err.println("[WARNING] backend " + b.name() + ", server " + s.name() + ": '"
+                            + s.config().host() + "' does not resolve: starting DOWN");
+                }
+            }
+        }
     }
 }

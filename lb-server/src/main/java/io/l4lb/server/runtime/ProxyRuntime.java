@@ -1,0 +1,102 @@
+package io.l4lb.server.runtime;
+
+import io.l4lb.core.config.BackendConfig;
+import io.l4lb.core.config.ForwardStyle;
+import io.l4lb.core.config.FrontendConfig;
+import io.l4lb.core.config.L4Config;
+import io.l4lb.core.config.ProxyMode;
+import io.l4lb.core.config.ServerConfig;
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.PassiveObservationSink;
+import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.core.time.NanoClock;
+import io.l4lb.dataplane.proxy.ProxyEngine;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Wiring of proxy mode: {@link L4Config} -> {@link BackendRuntime}/{@link ServerRuntime} (server
+ * names resolved once here, see {@link ServerAddressResolver}) -> a {@link ProxyEngine} with one
+ * listener set per {@code mode tcp} frontend whose backends forward as {@code proxy}.
+ * Frontends in http mode (stats pages) and backends forwarding as dr/tunnel belong to other
+ * subsystems and are listed in {@link #skipped()}.
+ */
+public final class ProxyRuntime implements AutoCloseable {
+    private final L4Config config;
+    private final Map<String, BackendRuntime> backends = new LinkedHashMap<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final ProxyEngine engine;
+
+    public ProxyRuntime(L4Config config, ServerAddressResolver resolver, PassiveObservationSink sink) {
+        this.config = config;
+        for (BackendConfig b : config.backends().values()) {
+            if (b.forward() != ForwardStyle.PROXY || b.mode() != ProxyMode.TCP) {
+                continue;
+            }
+            List<ServerRuntime> servers = new ArrayList<>();
+            for (ServerConfig s : b.servers()) {
+                servers.add(new ServerRuntime(s, resolver.resolve(s)));
+            }
+            backends.put(b.name(), new BackendRuntime(b, servers));
+        }
+        ProxyEngine.Options o = ProxyEngine.Options.of(config.global()).withSink(sink);
+        this.engine = new ProxyEngine(new ProxyEngine.Options(o.transport(), o.eventLoops(), o.globalMaxconn(),
+                NanoClock.SYSTEM, sink));
+        for (FrontendConfig f : config.frontends().values()) {
+            if (f.mode() != ProxyMode.TCP || f.binds().isEmpty()) {
+                skipped.add(f.name() + " (mode " + f.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                continue;
+            }
+            if (f.defaultBackend() != null && !backends.containsKey(f.defaultBackend())) {
+                skipped.add(f.name() + " (backend " + f.defaultBackend() + " is not forward proxy)");
+                continue;
+            }
+            Map<String, BackendRuntime> reachable = new LinkedHashMap<>(backends);
+            engine.addFrontend(f, reachable);
+        }
+    }
+
+    public static ProxyRuntime of(L4Config config) {
+        return new ProxyRuntime(config, new ServerAddressResolver(ServerAddressResolver.SYSTEM),
+                PassiveObservationSink.NONE);
+    }
+
+    public void start() throws InterruptedException {
+        engine.start();
+    }
+
+    public ProxyEngine engine() {
+        return engine;
+    }
+
+    public Map<String, BackendRuntime> backends() {
+        return backends;
+    }
+
+    public List<String> skipped() {
+        return skipped;
+    }
+
+    public List<InetSocketAddress> boundAddresses(String frontend) {
+        return engine.boundAddresses(frontend);
+    }
+
+    /** Graceful stop bounded by {@code hard-stop-after} (no bound when unset). */
+    public CompletableFuture<Void> stop() {
+        return engine.stop(config.global().hardStopAfter());
+    }
+
+    public CompletableFuture<Void> stop(Duration grace) {
+        return engine.stop(grace);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
