@@ -1,7 +1,10 @@
 package io.l4lb.server.admin;
 
 import io.l4lb.admin.RuntimeView;
+import io.l4lb.core.config.BackendConfig;
 import io.l4lb.core.config.ConfigException;
+import io.l4lb.core.config.ForwardStyle;
+import io.l4lb.core.config.ProxyMode;
 import io.l4lb.core.config.ConfigParser;
 import io.l4lb.core.config.Diagnostic;
 import io.l4lb.core.config.FrontendConfig;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +31,10 @@ import java.util.Map;
  * diagnostics (file:line:col). Otherwise {@link ConfigDiff} the running config against the new one
  * and apply, in place, what the proxy wiring can change at run time: servers added, removed,
  * re-weighted (health state and counters kept) or changed (a new runtime state with the new
- * settings). Listener and backend-level changes are reported as needing a restart, because the
- * proxy engine binds its listeners once at start. Reloads are serialised.
+ * settings); backends added/removed; frontends added (bound now), removed (listeners closed, live
+ * connections run to their end) or changed (closed then re-bound: connection attempts in that
+ * instant are refused). Backend-level setting changes (balance, timeouts...) and the global and
+ * admin sections are reported as needing a restart. Reloads are serialised.
  */
 public final class ProcessRuntimeView implements RuntimeView {
     private static final System.Logger LOG = System.getLogger(ProcessRuntimeView.class.getName());
@@ -36,6 +42,8 @@ public final class ProcessRuntimeView implements RuntimeView {
     private final ProxyRuntime runtime;
     private final ServerAddressResolver resolver;
     private volatile L4Config config;
+    /** Backends the proxy serves: starts as the wiring's, replaced as a whole by reloads. */
+    private volatile Map<String, BackendRuntime> backends;
     private volatile long version = 1;
     private volatile Instant loadedAt = Instant.now();
 
@@ -44,7 +52,12 @@ public final class ProcessRuntimeView implements RuntimeView {
         this.config = config;
         this.runtime = runtime;
         this.resolver = resolver;
+        this.backends = Map.copyOf(new LinkedHashMap<>(runtime.backends()));
+        this.order = List.copyOf(runtime.backends().keySet());
     }
+
+    /** Declaration order of {@link #backends} (Map.copyOf does not keep it). */
+    private volatile List<String> order;
 
     public L4Config currentConfig() {
         return config;
@@ -65,7 +78,15 @@ public final class ProcessRuntimeView implements RuntimeView {
 
     @Override
     public List<BackendRuntime> backends() {
-        return List.copyOf(runtime.backends().values());
+        Map<String, BackendRuntime> m = backends;
+        List<BackendRuntime> out = new ArrayList<>();
+        for (String n : order) {
+            BackendRuntime b = m.get(n);
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -89,7 +110,7 @@ public final class ProcessRuntimeView implements RuntimeView {
             return new ReloadResult(false, version, errors, List.of());
         }
         ConfigDiff.Plan plan = ConfigDiff.diff(config, next);
-        List<String> changes = apply(plan);
+        List<String> changes = apply(plan, next);
         config = next;
         version++;
         loadedAt = Instant.now();
@@ -99,10 +120,60 @@ public final class ProcessRuntimeView implements RuntimeView {
     }
 
     /** Applies what can change at run time; describes the rest as "needs restart". */
-    private List<String> apply(ConfigDiff.Plan plan) {
-        List<String> out = new ArrayList<>();
+    private List<String> apply(ConfigDiff.Plan plan, L4Config next) {
+        List<String> out0 = new ArrayList<>();
+        Map<String, BackendRuntime> nextBackends = new LinkedHashMap<>();
+        for (String n : order) {
+            nextBackends.put(n, backends.get(n));
+        }
+        List<String> restart = new ArrayList<>();
+        for (String name : plan.backendsAdded()) {
+            BackendConfig bc = next.backends().get(name);
+            if (bc.forward() != ForwardStyle.PROXY || bc.mode() != ProxyMode.TCP) {
+                continue;
+            }
+            List<ServerRuntime> servers = new ArrayList<>();
+            bc.servers().forEach(sc -> servers.add(newServer(sc)));
+            nextBackends.put(name, new BackendRuntime(bc, servers));
+            out0.add("backend " + name + " added");
+        }
+        for (String name : plan.backendsRemoved()) {
+            if (nextBackends.remove(name) != null) {
+                out0.add("backend " + name + " removed");
+            }
+        }
+        // Frontends: close the removed and changed ones (live connections continue), bind the new.
+        List<String> closeNames = new ArrayList<>(plan.frontendsRemoved());
+        closeNames.addAll(plan.frontendsChanged());
+        for (String name : closeNames) {
+            if (runtime.engine().removeFrontend(name)) {
+                out0.add("frontend " + name + " listeners closed (live connections continue)");
+            }
+        }
+        List<String> bindNames = new ArrayList<>(plan.frontendsChanged());
+        bindNames.addAll(plan.frontendsAdded());
+        for (String name : bindNames) {
+            FrontendConfig fc = next.frontends().get(name);
+            if (fc.mode() != ProxyMode.TCP || fc.binds().isEmpty()
+                    || fc.defaultBackend() != null && !nextBackends.containsKey(fc.defaultBackend())) {
+                continue;
+            }
+            try {
+                runtime.engine().addFrontendLive(fc, nextBackends);
+                out0.add("frontend " + name + " listening");
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.ERROR, "reload: frontend " + name + ": " + e.getMessage());
+                out0.add("frontend " + name + " NOT listening: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out0.add("frontend " + name + " NOT listening: interrupted");
+            }
+        }
+        backends = Map.copyOf(nextBackends);
+        order = List.copyOf(nextBackends.keySet());
+        List<String> out = new ArrayList<>(out0);
         for (ConfigDiff.ServerChange c : plan.servers()) {
-            BackendRuntime be = runtime.backends().get(c.backend());
+            BackendRuntime be = nextBackends.get(c.backend());
             if (be == null) {
                 continue;
             }
@@ -130,12 +201,6 @@ public final class ProcessRuntimeView implements RuntimeView {
                 }
             }
         }
-        List<String> restart = new ArrayList<>();
-        plan.frontendsAdded().forEach(f -> restart.add("frontend " + f + " added"));
-        plan.frontendsRemoved().forEach(f -> restart.add("frontend " + f + " removed"));
-        plan.frontendsChanged().forEach(f -> restart.add("frontend " + f + " changed"));
-        plan.backendsAdded().forEach(b -> restart.add("backend " + b + " added"));
-        plan.backendsRemoved().forEach(b -> restart.add("backend " + b + " removed"));
         plan.backendsChanged().forEach(b -> restart.add("backend " + b + " settings changed"));
         if (plan.globalChanged()) {
             restart.add("global section changed");
@@ -144,7 +209,7 @@ public final class ProcessRuntimeView implements RuntimeView {
             restart.add("admin section changed");
         }
         for (String r : restart) {
-            out.add(r + ": needs a restart (listeners are bound once at start)");
+            out.add(r + ": not applied, needs a restart");
         }
         return out;
     }

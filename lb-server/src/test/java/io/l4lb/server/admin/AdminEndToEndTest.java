@@ -3,6 +3,7 @@ package io.l4lb.server.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.l4lb.admin.RuntimeView;
@@ -69,6 +70,10 @@ class AdminEndToEndTest {
     }
 
     private String config(String webServers) {
+        return config(webServers, fePort, "");
+    }
+
+    private String config(String webServers, int frontendPort, String extra) {
         return """
                 defaults
                     mode tcp
@@ -94,7 +99,7 @@ class AdminEndToEndTest {
                     stats uri /stats
                     stats refresh 5s
                     stats auth admin:pw
-                """.formatted(fePort, webServers, adminPort, tokenFile, statsPort);
+                %s""".formatted(frontendPort, webServers, adminPort, tokenFile, statsPort, extra);
     }
 
     private void start() throws Exception {
@@ -103,12 +108,20 @@ class AdminEndToEndTest {
         originPort = origin.getLocalPort();
         Thread.ofVirtual().start(() -> {
             while (!origin.isClosed()) {
-                try (Socket s = origin.accept()) {
-                    InputStream in = s.getInputStream();
-                    s.getOutputStream().write(in.readNBytes(4));
+                Socket accepted;
+                try {
+                    accepted = origin.accept();
                 } catch (Exception e) {
                     return;
                 }
+                Thread.ofVirtual().start(() -> {
+                    try (Socket s = accepted) {
+                        InputStream in = s.getInputStream();
+                        s.getOutputStream().write(in.readNBytes(4));
+                    } catch (Exception e) {
+                        // the client went away: nothing to echo
+                    }
+                });
             }
         });
         fePort = freePort();
@@ -145,7 +158,11 @@ class AdminEndToEndTest {
     }
 
     private void oneConnection() throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fePort)) {
+        oneConnection(fePort);
+    }
+
+    private static void oneConnection(int port) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             assertEquals("ping", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
@@ -221,6 +238,42 @@ class AdminEndToEndTest {
         assertNotNull(web.server("s2"), "the running config is kept");
         assertEquals(2, view.config().version());
         oneConnection();
+    }
+
+    @Test
+    void reloadBindsNewListenersAndClosesRemovedOnesAfterTheirConnections() throws Exception {
+        start();
+        String servers = "    server s1 127.0.0.1:" + originPort + " weight 1\n";
+        int fe2Port = freePort();
+        int fe3Port = freePort();
+        try (Socket live = new Socket(InetAddress.getLoopbackAddress(), fePort)) {
+            live.setSoTimeout(10_000);
+            // fe moves to a new port (changed), fe2 appears (added).
+            Files.writeString(cfg, config(servers, fe3Port, """
+
+                    frontend fe2
+                        bind 127.0.0.1:%d
+                        default_backend web
+                    """.formatted(fe2Port)));
+            String out = ctl(0, "reload")[0];
+            assertTrue(out.contains("frontend fe2 listening"), out);
+            assertTrue(out.contains("frontend fe listeners closed"), out);
+            oneConnection(fe2Port);
+            oneConnection(fe3Port);
+            assertThrows(java.net.ConnectException.class,
+                    () -> new Socket(InetAddress.getLoopbackAddress(), fePort).close());
+            // The connection accepted before the reload still works end to end.
+            live.getOutputStream().write("live".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("live", new String(live.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+        }
+        // fe2 removed again: its listener closes.
+        Files.writeString(cfg, config(servers, fe3Port, ""));
+        assertTrue(ctl(0, "reload")[0].contains("frontend fe2 listeners closed"));
+        assertThrows(java.net.ConnectException.class,
+                () -> new Socket(InetAddress.getLoopbackAddress(), fe2Port).close());
+        oneConnection(fe3Port);
+        List<String> names = view.frontends().stream().map(RuntimeView.Frontend::name).toList();
+        assertEquals(List.of("fe"), names);
     }
 
     @Test
