@@ -95,14 +95,18 @@ final class ServerCheckTask {
     }
 
     void stop() {
-        loop.execute(() -> {
-            stopped = true;
-            for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {checkTimer, agentTimer, rampTimer}) {
-                if (f != null) {
-                    f.cancel(false);
+        try {
+            loop.execute(() -> {
+                stopped = true;
+                for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {checkTimer, agentTimer, rampTimer}) {
+                    if (f != null) {
+                        f.cancel(false);
+                    }
                 }
-            }
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stopped = true; // the loop is already shut down: nothing of ours can run any more
+        }
     }
 
     private long connectTimeout(Duration inter) {

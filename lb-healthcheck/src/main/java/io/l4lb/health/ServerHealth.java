@@ -33,6 +33,7 @@ public final class ServerHealth {
     private boolean agentDown;
     private boolean inMaint;
     private long rampStart = -1;
+    private CheckStatus lastStatus;
 
     public ServerHealth(BackendRuntime backend, ServerRuntime server, NanoClock clock, StateChangeLog log) {
         this.backend = backend;
@@ -96,7 +97,35 @@ public final class ServerHealth {
             counter.fail();
         }
         record(r);
+        if (backend.config().check() != null && backend.config().check().logHealthChecks() && r.status() != lastStatus) {
+            log.note(checkLine(r));
+        }
+        lastStatus = r.status();
         apply(r.status().description(), r);
+    }
+
+    /**
+     * {@code option log-health-checks}: a line whenever the check outcome changes, as HAProxy's
+     * "Health check for server be/s1 failed, reason: ..., status: 2/3 UP." where the status is
+     * (passes needed to be fully up counted down) while up, or passes so far out of rise while down.
+     */
+    private String checkLine(CheckResult r) {
+        StringBuilder sb = new StringBuilder("Health check for server ").append(backend.name()).append('/')
+                .append(server.name()).append(r.passed() ? " succeeded" : " failed").append(", reason: ")
+                .append(r.status().description());
+        if (r.code() >= 0) {
+            sb.append(", code: ").append(r.code());
+        }
+        if (r.info() != null && !r.info().isEmpty()) {
+            sb.append(", info: \"").append(r.info()).append('"');
+        }
+        sb.append(", check duration: ").append(r.durationMillis()).append("ms, status: ");
+        if (counter.up()) {
+            sb.append(counter.health() - counter.rise() + 1).append('/').append(counter.fall()).append(" UP.");
+        } else {
+            sb.append(counter.health()).append('/').append(counter.rise()).append(" DOWN.");
+        }
+        return sb.toString();
     }
 
     // ---- passive observation (observe layer4), HAProxy check.c check_health_analyze ----
@@ -140,7 +169,7 @@ public final class ServerHealth {
             case MARK_DOWN -> counter.markDown();
         }
         CheckResult r = CheckResult.of(CheckStatus.HANA, "Detected " + Math.max(1, opts.errorLimit())
-                + " consecutive errors, last one was: " + lastError);
+                + " consecutive errors, last one was: " + io.l4lb.health.check.DialogueRunner.cleanError(lastError));
         record(r);
         apply(CheckStatus.HANA.description(), r);
     }
@@ -215,13 +244,14 @@ public final class ServerHealth {
             return;
         }
         String text = r == null || r.info() == null || r.info().isEmpty() ? reason : reason + ": " + r.info();
+        if (up && opts.slowstart().toNanos() > 0) {
+            // Ramp first, then publish "up": the server never takes new connections at full weight.
+            rampStart = clock.nanoTime();
+            slowstartTick();
+        }
         backend.setHealth(server, up, text);
         log.stateChanged(backend, server, up, reason, r);
         if (up) {
-            if (opts.slowstart().toNanos() > 0) {
-                rampStart = clock.nanoTime();
-                slowstartTick();
-            }
             if (opts.onMarkedUp() == MarkedAction.SHUTDOWN_BACKUP_SESSIONS && !opts.backup()) {
                 backend.sessionTerminator().shutdownBackupSessions(backend);
             }

@@ -92,6 +92,29 @@ class ServerHealthTest {
     }
 
     @Test
+    void logHealthChecksWritesALineWhenTheOutcomeChanges() {
+        TestOpts o = new TestOpts();
+        o.initState = InitState.FULLY_UP;
+        BackendRuntime plain = backend(o, null);
+        io.l4lb.core.config.HealthCheckConfig logged = new io.l4lb.core.config.HealthCheckConfig(
+                io.l4lb.core.config.HealthCheckConfig.Type.TCP, List.of(), null, null, null, true,
+                io.l4lb.core.config.SourcePos.NONE);
+        BackendRuntime b = new BackendRuntime(plain.config().withCheck(logged), plain.servers());
+        ServerHealth h = health(b);
+        h.onCheckResult(OK);
+        h.onCheckResult(OK); // same outcome: no new line
+        h.onCheckResult(REFUSED);
+        h.onCheckResult(REFUSED);
+        h.onCheckResult(REFUSED);
+        assertEquals(List.of(
+                "Health check for server be/s1 succeeded, reason: Layer4 check passed, check duration: 2ms, status: 3/3 UP.",
+                "Health check for server be/s1 failed, reason: Layer4 connection problem, info: \"Connection refused\", "
+                        + "check duration: 1ms, status: 2/3 UP."), log.subList(0, 2));
+        assertTrue(log.get(2).startsWith("Server be/s1 is DOWN"), log.toString());
+        assertEquals(3, log.size());
+    }
+
+    @Test
     void intervalFollowsTheStateFastinterWhileChanging() {
         TestOpts o = new TestOpts();
         o.initState = InitState.FULLY_UP;

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The backend's check method ({@code option tcp-check}, {@code option httpchk}, {@code option
  * mysql-check user X}, ...). Servers with {@code check} run it; without an option the check is a
- * plain TCP connect. Only the fields of the chosen {@link Type} are meaningful.
+ * plain TCP connect. Only the fields of the chosen {@link Type} are meaningful. For HTTP checks,
+ * {@code tcpSteps} holds the {@code http-check connect} steps (port, ssl, send-proxy), if any.
+ * {@code option external-check} is read as a plain TCP connect check (scripts are not run).
  */
 public record HealthCheckConfig(Type type, List<TcpCheckStep> tcpSteps, HttpCheck http, String user,
                                 String smtpDomain, boolean logHealthChecks, SourcePos pos) {

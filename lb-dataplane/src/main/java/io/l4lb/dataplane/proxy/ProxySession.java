@@ -344,7 +344,12 @@ final class ProxySession implements ServerGate.Waiter {
             fe.transport.applyTransparent(b);
             b.localAddress(new InetSocketAddress(samples.src().getAddress(), 0));
         }
-        ChannelFuture f = b.connect(server.address());
+        InetSocketAddress target = server.address();
+        if (target.getPort() == 0 && samples.dst() != null) {
+            // HAProxy: a server without a port gets the port the client connected to.
+            target = new InetSocketAddress(target.getAddress(), samples.dst().getPort());
+        }
+        ChannelFuture f = b.connect(target);
         f.addListener((ChannelFutureListener) this::connected);
         if (state == State.CONNECTING && !f.isDone()) {
             connectingCh = f.channel();

@@ -68,6 +68,19 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
         return p;
     }
 
+    /**
+     * Runs a dialogue on a channel that is already connected (the handler's EmbeddedChannel tests):
+     * adds the handler last, arms the timer and starts the dialogue.
+     */
+    static Future<CheckResult> runOn(Channel ch, CheckTarget target, Dialogue dialogue) {
+        Promise<CheckResult> p = ch.eventLoop().newPromise();
+        DialogueRunner r = new DialogueRunner(target, dialogue, p);
+        r.channel = ch;
+        ch.pipeline().addLast("check", r);
+        r.connected(ch.newSucceededFuture());
+        return p;
+    }
+
     private void connect() {
         InetSocketAddress a = target.address();
         int connectMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, target.connectTimeoutNanos() / 1_000_000L));
@@ -120,9 +133,19 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** "Connection refused: localhost/127.0.0.1:5" -> "Connection refused", as HAProxy's info reads. */
+    /**
+     * The kernel's words only, as HAProxy's info reads: "Connection refused: localhost/127.0.0.1:5"
+     * (NIO) and "finishConnect(..) failed with error(-111): Connection refused" (epoll) both give
+     * "Connection refused".
+     */
     static String connectError(Throwable c) {
-        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return cleanError(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+    }
+
+    /** Same cleaning for a reason given as text, e.g. a dataplane's {@code String.valueOf(cause)}. */
+    public static String cleanError(String text) {
+        String m = text.replaceFirst("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): ", "");
+        m = m.replaceFirst("^\\S+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
         int colon = m.lastIndexOf(": ");
         return colon > 0 && m.indexOf('/', colon) > 0 ? m.substring(0, colon) : m;
     }
@@ -190,13 +213,14 @@ public final class DialogueRunner extends ChannelInboundHandlerAdapter {
             if (done) {
                 return;
             }
-            if (received.maxWritableBytes() < in.readableBytes()) {
+            int avail = in.readableBytes();
+            if (received.maxWritableBytes() < avail) {
                 received.discardReadBytes();
             }
-            int n = Math.min(in.readableBytes(), received.maxWritableBytes());
+            int n = Math.min(avail, received.maxWritableBytes());
             received.writeBytes(in, n);
-            if (n < in.readableBytes()) {
-                full = true;
+            if (n < avail || received.maxWritableBytes() == 0) {
+                full = true; // nothing more fits: the dialogue decides now or the check fails
             }
         } finally {
             in.release();

@@ -147,6 +147,21 @@ class TlsCheckTest {
     }
 
     @Test
+    void tcpCheckConnectSslRuleRunsTheSequenceInsideTls() throws Exception {
+        io.l4lb.core.config.HealthCheckConfig.TcpCheckStep connectSsl = new io.l4lb.core.config.HealthCheckConfig.TcpCheckStep(
+                io.l4lb.core.config.HealthCheckConfig.StepKind.CONNECT, 0, false, true, null, null, io.l4lb.core.config.SourcePos.NONE);
+        TcpCheckSequenceChecker c = new TcpCheckSequenceChecker(List.of(connectSsl,
+                TcpCheckSequenceCheckerTest.send("GET / HTTP/1.0\r\n\r\n"),
+                TcpCheckSequenceCheckerTest.expect(ExpectKind.STRING, false, "secure ok")));
+        CheckTarget plainTarget = LOOP.tlsTarget(address, Duration.ofSeconds(3), client(false, null)).withSsl(false);
+        CheckResult r = LOOP.run(c, plainTarget);
+        assertEquals(CheckStatus.L7OK, r.status(), r.toString());
+        CheckResult noTls = LOOP.run(new TcpCheckSequenceChecker(List.of(TcpCheckSequenceCheckerTest.send("GET / HTTP/1.0\r\n\r\n"),
+                TcpCheckSequenceCheckerTest.expect(ExpectKind.STRING, false, "secure ok"))), plainTarget);
+        assertTrue(!noTls.passed(), "without the ssl rule the TLS server cannot answer: " + noTls);
+    }
+
+    @Test
     void sslHelloCheckRecognisesATlsServer() throws Exception {
         CheckResult r = LOOP.run(new SslHelloChecker(), LOOP.target(address, Duration.ofSeconds(3)));
         assertEquals(CheckStatus.L6OK, r.status(), r.toString());

@@ -56,7 +56,10 @@ final class HostnameCheck {
             return out;
         }
         Map<String, CompletableFuture<String>> results = new LinkedHashMap<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Not try-with-resources: close() would wait for a hung getaddrinfo; virtual threads
+        // left behind after the deadline do not keep the JVM alive.
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             for (String host : byHost.keySet()) {
                 results.put(host, CompletableFuture.supplyAsync(() -> {
                     try {
@@ -89,6 +92,7 @@ final class HostnameCheck {
                     }
                 }
             }
+        } finally {
             pool.shutdownNow();
         }
         out.sort(java.util.Comparator.comparing((Diagnostic d) -> d.pos().file())

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * Address forms of {@code bind}, {@code server}, {@code nameserver}, {@code unicast-peer}.
  * HAProxy splits at the LAST colon, so {@code :::443} is host {@code ::} port 443;
- * {@code [v6]:port} and the {@code ipv4@ ipv6@ tcp@} prefixes are accepted as well.
+ * {@code [v6]:port} and the {@code ipv4@ ipv6@ tcp@} prefixes are accepted as well. A bind on
+ * port 0 takes an ephemeral port (l4lb extension, for tests).
  */
 public final class Addresses {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
@@ -27,7 +28,8 @@ public final class Addresses {
         String host = unbracket(a.substring(0, colon));
         String port = a.substring(colon + 1);
         int dash = port.indexOf('-');
-        int low = port(dash < 0 ? port : port.substring(0, dash), s, word);
+        // Port 0 (a single one) asks the kernel for an ephemeral port: what tests on loopback need.
+        int low = port.equals("0") ? 0 : port(dash < 0 ? port : port.substring(0, dash), s, word);
         int high = dash < 0 ? low : port(port.substring(dash + 1), s, word);
         if (high < low) {
             throw new BadValue(word, "port range '" + port + "' ends before it starts (expected: LOW-HIGH with LOW <= HIGH)");

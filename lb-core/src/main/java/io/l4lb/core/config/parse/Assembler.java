@@ -128,6 +128,9 @@ final class Assembler {
             in.admin.binds.forEach(b -> all.add(new Seen("the admin section", b)));
         }
         for (Seen s : all) {
+            if (s.bind().portLow() == 0) {
+                continue; // ephemeral: the kernel picks distinct ports
+            }
             for (Seen o : seen) {
                 if (host(o.bind().host()).equals(host(s.bind().host())) && s.bind().portLow() <= o.bind().portHigh()
                         && o.bind().portLow() <= s.bind().portHigh()) {

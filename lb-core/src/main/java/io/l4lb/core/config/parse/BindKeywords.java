@@ -37,6 +37,12 @@ final class BindKeywords {
     private BindKeywords() {
     }
 
+    /** True for every bind option l4lb understands (including the TLS ones it rejects with a reason). */
+    static boolean knows(String option) {
+        return FLAGS.contains(option) || IGNORED_WITH_VALUE.containsKey(option) || TLS.contains(option)
+                || option.equals("name");
+    }
+
     static void register(KeywordTable<ProxyBuilder> t) {
         t.add("bind", FE, BindKeywords::bind);
     }

@@ -212,10 +212,10 @@ public final class ConfigLoader {
                 continue;
             }
             if (p.layer7Acls.contains(ref.name())) {
-                diag.error(ref.pos(), ref.name(), "ACL '" + ref.name() + "' uses a layer-7 fetch and cannot decide "
+                diag.error(ref.pos(), ref.keyword(), "ACL '" + ref.name() + "' uses a layer-7 fetch and cannot decide "
                         + "at layer 4 (expected: an ACL on src, dst, ports or the TLS ClientHello)");
             } else {
-                diag.error(ref.pos(), ref.name(), "unknown ACL '" + ref.name() + "'" + Suggest.didYouMean(ref.name(), names)
+                diag.error(ref.pos(), ref.keyword(), "unknown ACL '" + ref.name() + "'" + Suggest.didYouMean(ref.name(), names)
                         + " (expected: an ACL declared in this section, or TRUE, FALSE, LOCALHOST, HTTP, REQ_CONTENT, WAIT_END)");
             }
         }

@@ -57,8 +57,9 @@ public final class Diagnostics {
         return errors.size();
     }
 
+    /** Errors in line order within each file, files in the order they were read. */
     public List<Diagnostic> errors() {
-        return List.copyOf(errors);
+        return sorted(new ArrayList<>(errors));
     }
 
     /** Warnings in file/line order, the per-keyword "ignored" ones folded in. */
@@ -69,16 +70,17 @@ public final class Diagnostics {
                     + String.join(", ", i.moreLines.stream().map(String::valueOf).toList()) + ")";
             all.add(new Diagnostic(Diagnostic.Severity.WARNING, i.first, i.keyword, i.message + more));
         }
-        all.sort(Diagnostics::byPosition);
-        return all;
+        return sorted(all);
     }
 
-    static int byPosition(Diagnostic a, Diagnostic b) {
-        int c = a.pos().file().compareTo(b.pos().file());
-        if (c != 0) {
-            return c;
+    /** Stable sort: files in order of first appearance, then line and column. */
+    private static List<Diagnostic> sorted(List<Diagnostic> ds) {
+        Map<String, Integer> fileOrder = new LinkedHashMap<>();
+        for (Diagnostic d : ds) {
+            fileOrder.putIfAbsent(d.pos().file(), fileOrder.size());
         }
-        c = Integer.compare(a.pos().line(), b.pos().line());
-        return c != 0 ? c : Integer.compare(a.pos().col(), b.pos().col());
+        ds.sort(java.util.Comparator.comparing((Diagnostic d) -> fileOrder.get(d.pos().file()))
+                .thenComparingInt(d -> d.pos().line()).thenComparingInt(d -> d.pos().col()));
+        return List.copyOf(ds);
     }
 }

@@ -89,17 +89,11 @@ final class GlobalKeywords {
             t.add(k, G, (c, b, l) -> c.ignored(l, k.equals("stats") ? "stats " + l.arg(1) : k,
                     k.equals("stats") ? "ignored: l4lb's admin API replaces the stats socket" : IgnoredKeywords.LOGGING));
         }
-        t.add("tune", G, (c, b, l) -> { });
         for (String k : List.of("lua-load", "lua-load-per-thread", "lua-prepend-path")) {
             t.add(k, G, (c, b, l) -> {
                 throw new BadValue(0, "Lua is not supported: l4lb has no Lua runtime (expected: no Lua scripts)");
             });
         }
         return t;
-    }
-
-    /** {@code tune.*} keywords are a family: any of them is accepted and ignored. */
-    static boolean isTune(String kw) {
-        return kw.startsWith("tune.") || kw.startsWith("ssl-") || kw.startsWith("lua.");
     }
 }

@@ -8,17 +8,25 @@ import java.util.List;
  * Splits config text into lines of words the way HAProxy's {@code parse_line()} does: blanks
  * (space, tab) separate words; {@code #} outside quotes starts a comment; {@code "..."} groups
  * words and honours backslash escapes; {@code '...'} groups words literally; outside single
- * quotes {@code \ \# \" \' \\ \r \n \t \xHH} are unescaped. Quotes may be glued to other text
+ * quotes {@code \ \# \" \' \\ \r \n \t \xHH} are unescaped; inside double quotes
+ * {@code ${NAME}} and {@code $NAME} expand environment variables. Quotes may be glued to other text
  * ({@code a"b c"} is one word {@code ab c}). CRLF and a missing final newline are accepted.
  * Every word keeps the column where it started so errors can point at it.
  */
 public final class Lexer {
     private final String file;
     private final Diagnostics diag;
+    private final java.util.function.Function<String, String> env;
 
     public Lexer(String file, Diagnostics diag) {
+        this(file, diag, System::getenv);
+    }
+
+    /** With an explicit environment (tests). */
+    public Lexer(String file, Diagnostics diag, java.util.function.Function<String, String> env) {
         this.file = file;
         this.diag = diag;
+        this.env = env;
     }
 
     /** Lexes a whole file; lines without words (blank, comment-only) are dropped. */
@@ -98,6 +106,8 @@ public final class Lexer {
                         if (j < 0) {
                             return List.of();
                         }
+                    } else if (d == '$') {
+                        j = environment(s, j, cur, lineNo);
                     } else {
                         cur.append(d);
                         j++;
@@ -139,7 +149,7 @@ public final class Lexer {
             case 'n' -> out.append('\n');
             case 't' -> out.append('\t');
             case 'x' -> {
-                if (i + 3 < s.length() + 0 && isHex(s, i + 2) && isHex(s, i + 3)) {
+                if (isHex(s, i + 2) && isHex(s, i + 3)) {
                     out.append((char) Integer.parseInt(s.substring(i + 2, i + 4), 16));
                     return i + 4;
                 }
@@ -150,6 +160,45 @@ public final class Lexer {
             default -> out.append('\\').append(e);
         }
         return i + 2;
+    }
+
+    /**
+     * {@code ${NAME}} or {@code $NAME} inside double quotes: the environment variable, as in
+     * HAProxy; an unset variable becomes the empty string, with a warning. Returns the next index.
+     */
+    private int environment(String s, int i, StringBuilder out, int lineNo) {
+        int start;
+        int end;
+        int next;
+        if (i + 1 < s.length() && s.charAt(i + 1) == '{') {
+            start = i + 2;
+            end = s.indexOf('}', start);
+            if (end < 0) {
+                out.append('$');
+                return i + 1;
+            }
+            next = end + 1;
+        } else {
+            start = i + 1;
+            end = start;
+            while (end < s.length() && (Character.isLetterOrDigit(s.charAt(end)) || s.charAt(end) == '_')) {
+                end++;
+            }
+            next = end;
+        }
+        if (end == start) {
+            out.append('$');
+            return i + 1;
+        }
+        String name = s.substring(start, end);
+        String value = env.apply(name);
+        if (value == null) {
+            diag.warn(new SourcePos(file, lineNo, i + 1), "$" + name, "environment variable '" + name
+                    + "' is not set: replaced by an empty string");
+            value = "";
+        }
+        out.append(value);
+        return next;
     }
 
     private static boolean isHex(String s, int i) {

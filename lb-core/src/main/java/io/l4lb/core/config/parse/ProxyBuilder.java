@@ -91,7 +91,7 @@ final class ProxyBuilder {
     /** ACLs of an http proxy skipped because they use layer-7 fetches. */
     final List<String> layer7Acls = new ArrayList<>();
 
-    record AclRef(String name, SourcePos pos) {}
+    record AclRef(String name, String keyword, SourcePos pos) {}
 
     ProxyBuilder(Kind kind, String name, SourcePos pos, ProxyBuilder defaults) {
         this.kind = kind;

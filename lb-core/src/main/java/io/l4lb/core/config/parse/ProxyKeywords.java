@@ -31,11 +31,10 @@ final class ProxyKeywords {
     static final Map<String, String> BALANCE = new LinkedHashMap<>();
 
     static {
-        for (String k : List.of("rr", "wrr", "lc", "wlc", "sh", "mh", "sed", "nq", "first")) {
+        for (String k : List.of("rr", "wrr", "static-rr", "lc", "wlc", "sh", "mh", "sed", "nq", "first")) {
             BALANCE.put(k, k);
         }
         BALANCE.put("roundrobin", "wrr");
-        BALANCE.put("static-rr", "wrr");
         BALANCE.put("leastconn", "wlc");
         BALANCE.put("source", "sh");
     }
@@ -70,7 +69,7 @@ final class ProxyKeywords {
             p.defaultBackendPos = l.pos(1);
             Values.noMore(l, 1);
         });
-        t.add("description", ALL, (c, p, l) -> { });
+        t.add("description", ALL, (c, p, l) -> c.ignored(l, "description", "ignored: l4lb keeps no proxy descriptions"));
         t.add("id", FE_BE, (c, p, l) -> Values.integer(l, 1, "id", 1, Integer.MAX_VALUE));
         t.add("disabled", FE_BE, (c, p, l) -> c.ignored(l, "disabled",
                 "ignored: l4lb has no disabled proxies, remove the section instead"));
@@ -110,7 +109,7 @@ final class ProxyKeywords {
         };
     }
 
-    private static void booleanOption(ParseContext c, ProxyBuilder p, io.l4lb.core.config.parse.Line l) {
+    private static void booleanOption(ParseContext c, ProxyBuilder p, Line l) {
         boolean on = !c.negated();
         Values.noMore(l, 1);
         switch (l.arg(1)) {
@@ -166,9 +165,10 @@ final class ProxyKeywords {
     /** {@code source ADDR[:PORT] [usesrc clientip]}: only the transparent-source form changes anything. */
     private static void source(ParseContext c, ProxyBuilder p, Line l) {
         String addr = Values.need(l, 1, "source address");
-        if (!Addresses.isIpLiteral(addr.contains(":") && !addr.startsWith("[") && Addresses.isIpv4(addr.split(":")[0])
-                ? addr.split(":")[0] : addr)) {
-            throw new BadValue(1, "'" + addr + "' is not an IP address (expected: source ADDR [usesrc clientip])");
+        String host = addr.startsWith("[") || addr.chars().filter(ch -> ch == ':').count() == 1
+                ? Addresses.server(addr, 1).host() : addr;
+        if (!Addresses.isIpLiteral(host)) {
+            throw new BadValue(1, "'" + addr + "' is not an IP address (expected: source ADDR[:PORT] [usesrc clientip])");
         }
         if (!l.has(2)) {
             c.ignored(l, "source", "a fixed source address is not applied by l4lb (the kernel picks it); "

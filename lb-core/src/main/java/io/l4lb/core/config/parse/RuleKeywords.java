@@ -153,7 +153,7 @@ final class RuleKeywords {
                         + "HTTP, REQ_CONTENT, WAIT_END or an ACL of this section)");
             } else {
                 cur.add(new Condition.Term(neg, w, null));
-                p.aclRefs.add(new ProxyBuilder.AclRef(w, l.pos(i)));
+                p.aclRefs.add(new ProxyBuilder.AclRef(w, l.arg(0), l.pos(i)));
             }
             neg = false;
         }

@@ -62,6 +62,8 @@ final class ServerKeywords {
                 Values.oneOf(l, i + 1, "verify mode", List.of("none", "required")).equals("required"), i + 1));
         OPTIONS.put("ca-file", (c, b, l, i) -> set(() -> b.caFile = Values.need(l, i + 1, "CA file"), i + 1));
         OPTIONS.put("check-sni", (c, b, l, i) -> set(() -> b.sni = Values.need(l, i + 1, "check SNI"), i + 1));
+        // Without 'ssl' on the data path, 'sni' can only matter to TLS health checks: same field.
+        OPTIONS.put("sni", (c, b, l, i) -> set(() -> b.sni = Values.need(l, i + 1, "SNI"), i + 1));
         OPTIONS.put("on-marked-down", (c, b, l, i) -> set(() -> b.onMarkedDown = marked(l, i + 1,
                 List.of("shutdown-sessions")), i + 1));
         OPTIONS.put("on-marked-up", (c, b, l, i) -> set(() -> b.onMarkedUp = marked(l, i + 1,
@@ -76,7 +78,7 @@ final class ServerKeywords {
         OPTIONS.put("resolvers", (c, b, l, i) -> set(() -> b.resolvers = Values.need(l, i + 1, "resolvers section name"), i + 1));
         OPTIONS.put("resolve-prefer", (c, b, l, i) -> set(() -> b.resolvePrefer = Values.oneOf(l, i + 1, "address family",
                 List.of("ipv4", "ipv6")), i + 1));
-        for (String v : List.of("id", "cookie", "crt", "sni", "minconn", "resolve-net", "resolve-opts", "agent-send",
+        for (String v : List.of("id", "cookie", "crt", "minconn", "resolve-net", "resolve-opts", "agent-send",
                 "track", "pool-max-conn", "pool-purge-delay", "pool-low-conn", "max-reuse", "proto", "alpn",
                 "check-alpn", "check-proto", "ciphers", "ciphersuites", "namespace", "redir", "source", "tcp-ut",
                 "usesrc", "log-proto", "socks4", "check-via-socks4", "ws", "shard")) {
@@ -101,6 +103,11 @@ final class ServerKeywords {
     }
 
     private ServerKeywords() {
+    }
+
+    /** Every server option l4lb understands (supported, ignored with a warning, or rejected with a reason). */
+    static java.util.Set<String> optionNames() {
+        return java.util.Collections.unmodifiableSet(OPTIONS.keySet());
     }
 
     static void register(KeywordTable<ProxyBuilder> t) {

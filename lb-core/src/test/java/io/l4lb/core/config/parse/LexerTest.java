@@ -42,6 +42,17 @@ class LexerTest {
     }
 
     @Test
+    void environmentVariablesExpandInsideDoubleQuotesOnly() {
+        java.util.Map<String, String> env = java.util.Map.of("DB_HOST", "10.0.0.5", "PORT", "5432");
+        List<Line> lines = new Lexer("t.cfg", diag, env::get)
+                .lex("server db \"${DB_HOST}:$PORT\" '${DB_HOST}' \"$\" \"${NOPE}x\"\n");
+        assertEquals(List.of("server", "db", "10.0.0.5:5432", "${DB_HOST}", "$", "x"),
+                lines.get(0).words().stream().map(Word::text).toList());
+        assertEquals("t.cfg:1:48: '$NOPE': environment variable 'NOPE' is not set: replaced by an empty string",
+                diag.warnings().get(0).toString());
+    }
+
+    @Test
     void singleQuotesAreLiteral() {
         assertEquals(List.of("x", "a\\nb c"), words("x 'a\\nb c'"));
     }

@@ -112,6 +112,15 @@ class ProxySectionTest {
     }
 
     @Test
+    void portZeroBindsAnEphemeralPortAndNeverConflicts() {
+        L4Config c = ok(withDefaults("listen a\n bind 127.0.0.1:0\n server s 10.0.0.1:1\n"
+                + "listen b\n bind 127.0.0.1:0\n server s 10.0.0.1:1\n"));
+        assertEquals(0, c.frontends().get("a").binds().get(0).portLow());
+        assertEquals(List.of("t.cfg:7:7: 'bind': port 0 out of range in ':0-5' (expected: 1..65535)"),
+                errors(withDefaults("listen a\n bind :0-5\n")));
+    }
+
+    @Test
     void valuesAreValidated() {
         assertEquals(List.of(
                 "t.cfg:7:10: 'maxconn': 'abc' is not an integer (expected: maxconn, 0..2147483647)",
@@ -236,6 +245,18 @@ class ProxySectionTest {
                 "t.cfg:7:10: 'persist': '300' has no unit (expected: persist DURATION with a unit, e.g. 300s)",
                 "t.cfg:8:10: 'forward': unknown forwarding style 'nat' (expected: dr, proxy, tunnel)"),
                 errors(withDefaults("listen l\n persist 300\n forward nat\n")));
+    }
+
+    @Test
+    void sourceForms() {
+        assertEquals(List.of(
+                "t.cfg:7:9: 'source': 'gateway' is not an IP address (expected: source ADDR[:PORT] [usesrc clientip])",
+                "t.cfg:8:24: 'source': 'usesrc client' (client IP and port) is not supported (expected: clientip)",
+                "t.cfg:9:18: 'source': unexpected 'via' (expected: usesrc)"),
+                errors(withDefaults("backend b\n source gateway\n source 0.0.0.0 usesrc client\n source 10.0.0.1 via x\n")));
+        L4Config c = ok(withDefaults("backend b\n source 10.0.0.1:4000\n server s 10.0.0.2:1\n"));
+        assertFalse(c.backends().get("b").usesrcClientIp());
+        assertTrue(c.warnings().get(0).message().startsWith("a fixed source address is not applied"));
     }
 
     @Test

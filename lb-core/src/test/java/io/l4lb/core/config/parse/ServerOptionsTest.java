@@ -98,8 +98,8 @@ class ServerOptionsTest {
                 "t.cfg:12:30: 'server': 'observe layer7' needs HTTP responses: l4lb observes layer 4 only (expected: layer4)",
                 "t.cfg:13:32: 'server': unknown init-addr method 'dns' (expected: a comma list of last, libc, none or an IP address)",
                 "t.cfg:14:11: 'server': missing server address (expected: server address)",
-                "t.cfg:16:11: 'server': '999.1.1.1' is neither an IP address nor a DNS name (expected: ADDR[:PORT])",
-                "t.cfg:15:9: 'resolvers': server 'i' names unknown resolvers section 'nowhere' (expected: a name defined in the config; none is)"), errs);
+                "t.cfg:15:9: 'resolvers': server 'i' names unknown resolvers section 'nowhere' (expected: a name defined in the config; none is)",
+                "t.cfg:16:11: 'server': '999.1.1.1' is neither an IP address nor a DNS name (expected: ADDR[:PORT])"), errs);
     }
 
     @Test
