@@ -154,7 +154,11 @@ public final class ProcessRuntimeView implements RuntimeView {
         bindNames.addAll(plan.frontendsAdded());
         for (String name : bindNames) {
             FrontendConfig fc = next.frontends().get(name);
-            if (fc.mode() != ProxyMode.TCP || fc.binds().isEmpty()
+            if (fc.mode() == ProxyMode.HTTP) {
+                restart.add("stats listener " + name); // bound by the admin plane at start only
+                continue;
+            }
+            if (fc.binds().isEmpty()
                     || fc.defaultBackend() != null && !nextBackends.containsKey(fc.defaultBackend())) {
                 continue;
             }
