@@ -1,6 +1,7 @@
 package io.l4lb.server;
 
 import io.l4lb.server.cli.CheckCommand;
+import io.l4lb.server.cli.CtlCommand;
 import io.l4lb.server.cli.Command;
 import io.l4lb.server.cli.DemoCommand;
 import io.l4lb.server.cli.RunCommand;
@@ -46,7 +47,7 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.of(new CheckCommand(), new RunCommand(), new DemoCommand(), new VersionCommand())) {
+        for (Command c : List.of(new CheckCommand(), new RunCommand(), new DemoCommand(), new CtlCommand(), new VersionCommand())) {
             m.put(c.name(), c);
         }
         return m;

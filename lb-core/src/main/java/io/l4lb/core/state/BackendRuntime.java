@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BackendRuntime {
     private final BackendConfig config;
-    private final List<ServerRuntime> servers;
+    /** Replaced as a whole (copy on write) when the admin API adds or removes a server. */
+    private volatile List<ServerRuntime> servers;
     private final SchedulerFactory factory;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final List<ServerStateListener> listeners = new CopyOnWriteArrayList<>();
@@ -65,6 +66,37 @@ public final class BackendRuntime {
             }
         }
         return null;
+    }
+
+    /**
+     * Admin API / reload: adds a server at run time (its state starts as its config says) and
+     * republishes. Returns false when a server of that name already exists.
+     */
+    public synchronized boolean addServer(ServerRuntime s) {
+        if (server(s.name()) != null) {
+            return false;
+        }
+        List<ServerRuntime> next = new ArrayList<>(servers);
+        next.add(s);
+        servers = List.copyOf(next);
+        republish();
+        return true;
+    }
+
+    /**
+     * Admin API / reload: removes a server at run time; live connections to it keep running until
+     * they end (the caller decides whether to close them). Returns the removed server or null.
+     */
+    public synchronized ServerRuntime removeServer(String name) {
+        ServerRuntime s = server(name);
+        if (s == null) {
+            return null;
+        }
+        List<ServerRuntime> next = new ArrayList<>(servers);
+        next.remove(s);
+        servers = List.copyOf(next);
+        republish();
+        return s;
     }
 
     public Snapshot snapshot() {

@@ -5,7 +5,6 @@ import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.time.NanoClock;
 import java.time.Duration;
-import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -15,7 +14,8 @@ import java.util.Map;
  */
 final class BackendContext {
     private final BackendRuntime runtime;
-    private final Map<ServerRuntime, ServerGate> gates = new IdentityHashMap<>();
+    /** ServerRuntime has identity equality; concurrent because servers may be added at run time. */
+    private final Map<ServerRuntime, ServerGate> gates = new java.util.concurrent.ConcurrentHashMap<>();
     private final PersistenceTable persistence;
     private final int connectTimeoutMillis;
     private final long queueTimeoutNanos;
@@ -43,8 +43,10 @@ final class BackendContext {
         return runtime.config();
     }
 
+    /** A server added at run time (admin API, reload) gets its gate on first use. */
     ServerGate gate(ServerRuntime s) {
-        return gates.get(s);
+        ServerGate g = gates.get(s);
+        return g != null ? g : gates.computeIfAbsent(s, ServerGate::new);
     }
 
     /** Null when {@code persist} is off. */

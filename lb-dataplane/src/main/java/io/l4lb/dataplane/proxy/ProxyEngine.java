@@ -61,6 +61,8 @@ public final class ProxyEngine implements AutoCloseable {
     private final Map<BackendRuntime, BackendContext> backends = new IdentityHashMap<>();
     private final Map<String, FrontendRuntime> frontends = new LinkedHashMap<>();
     private final Map<String, List<Channel>> listeners = new LinkedHashMap<>();
+    /** Frontends removed by a reload whose live connections may still run (counted by activeConnections). */
+    private final List<FrontendRuntime> retired = new ArrayList<>();
     private EventLoopGroup group;
     private ChannelGroup connections;
     private volatile boolean stopping;
@@ -151,7 +153,7 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     /** The addresses a frontend actually listens on (the real port when configured as 0). */
-    public List<InetSocketAddress> boundAddresses(String frontend) {
+    public synchronized List<InetSocketAddress> boundAddresses(String frontend) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (Channel c : listeners.getOrDefault(frontend, List.of())) {
             InetSocketAddress a = (InetSocketAddress) c.localAddress();
@@ -162,20 +164,23 @@ public final class ProxyEngine implements AutoCloseable {
         return out;
     }
 
-    public FrontendCounters counters(String frontend) {
+    public synchronized FrontendCounters counters(String frontend) {
         FrontendRuntime f = frontends.get(frontend);
         return f == null ? null : f.counters;
     }
 
-    public Map<String, FrontendCounters> allCounters() {
+    public synchronized Map<String, FrontendCounters> allCounters() {
         Map<String, FrontendCounters> m = new LinkedHashMap<>();
         frontends.forEach((k, v) -> m.put(k, v.counters));
         return m;
     }
 
     /** Live client connections over all frontends. */
-    public int activeConnections() {
+    public synchronized int activeConnections() {
         int n = 0;
+        for (FrontendRuntime f : retired) {
+            n += f.counters.connectionsActive.get();
+        }
         for (FrontendRuntime f : frontends.values()) {
             n += f.counters.connectionsActive.get();
         }
@@ -195,9 +200,11 @@ public final class ProxyEngine implements AutoCloseable {
         }
         stopping = true;
         List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
-        for (List<Channel> l : listeners.values()) {
-            for (Channel c : l) {
-                closing.add(c.close());
+        synchronized (this) { // a reload may add or remove listeners concurrently
+            for (List<Channel> l : listeners.values()) {
+                for (Channel c : l) {
+                    closing.add(c.close());
+                }
             }
         }
         // Not accepting any more once stop() returns (unless called from an event loop itself).
@@ -222,6 +229,59 @@ public final class ProxyEngine implements AutoCloseable {
             return;
         }
         GlobalEventExecutor.INSTANCE.schedule(() -> waitDrained(deadline, done), 50, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reload: registers a frontend on the running engine and binds its addresses. On a bind
+     * failure the addresses bound so far are closed and the frontend is not registered.
+     *
+     * @throws IllegalStateException on a bind failure or when the name is taken
+     */
+    public synchronized FrontendCounters addFrontendLive(FrontendConfig fe, Map<String, BackendRuntime> byName)
+            throws InterruptedException {
+        if (group == null || stopping) {
+            throw new IllegalStateException("engine not running");
+        }
+        if (frontends.containsKey(fe.name())) {
+            throw new IllegalStateException("frontend '" + fe.name() + "' exists");
+        }
+        Map<String, BackendContext> ctx = new LinkedHashMap<>();
+        for (Map.Entry<String, BackendRuntime> e : byName.entrySet()) {
+            ctx.put(e.getKey(), backends.computeIfAbsent(e.getValue(), b -> new BackendContext(b, options.clock())));
+        }
+        FrontendRuntime rt = new FrontendRuntime(fe, new FrontendCounters(), ctx, globalLimit,
+                options.transport(), options.sink(), options.clock());
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (BindConfig b : fe.binds()) {
+                bind(rt, b, bound);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            for (Channel c : bound) {
+                c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+        frontends.put(fe.name(), rt);
+        listeners.put(fe.name(), bound);
+        return rt.counters;
+    }
+
+    /**
+     * Reload: closes a frontend's listeners now (no new connections); its live connections run
+     * until they end (or until a graceful stop's deadline). Returns false when unknown.
+     */
+    public synchronized boolean removeFrontend(String name) {
+        FrontendRuntime rt = frontends.remove(name);
+        if (rt == null) {
+            return false;
+        }
+        for (Channel c : listeners.remove(name)) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        retired.removeIf(f -> f.counters.connectionsActive.get() == 0);
+        retired.add(rt);
+        return true;
     }
 
     public boolean stopping() {

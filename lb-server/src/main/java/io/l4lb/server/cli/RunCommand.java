@@ -84,7 +84,15 @@ public final class RunCommand implements Command {
             return 1;
         }
         describe(runtime, config, out, err);
-        Lifecycle.stopOnSignal(runtime);
+        AutoCloseable admin;
+        try {
+            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out);
+        } catch (Exception e) {
+            err.println("[ALERT] admin: " + e);
+            runtime.close();
+            return 1;
+        }
+        Lifecycle.stopOnSignal(runtime, admin);
         return 0;
     }
 

@@ -1,0 +1,74 @@
+package io.l4lb.admin;
+
+import io.l4lb.core.config.FrontendConfig;
+import io.l4lb.core.config.ServerConfig;
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.core.stats.FrontendCounters;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the admin plane sees of the running process. The server module implements it over its
+ * proxy wiring; the admin plane reads frontends/backends/servers from it (every read goes through
+ * {@link io.l4lb.core.stats.StatsCatalogue}) and asks it for the few mutations the API offers.
+ * Implementations must be thread-safe: calls come from admin HTTP threads.
+ */
+public interface RuntimeView {
+
+    /** One running frontend: its config and its live counters. */
+    record Frontend(FrontendConfig config, FrontendCounters counters) {
+        public String name() {
+            return config.name();
+        }
+    }
+
+    /** The running configuration: where it came from, a version bumped by each applied reload. */
+    record ConfigInfo(String source, long version, Instant loadedAt) {
+    }
+
+    /** The outcome of a reload: {@code ok} false keeps the old config; {@code errors} read file:line:col. */
+    record ReloadResult(boolean ok, long version, List<String> errors, List<String> changes) {
+        public ReloadResult {
+            errors = List.copyOf(errors);
+            changes = List.copyOf(changes);
+        }
+    }
+
+    List<Frontend> frontends();
+
+    List<BackendRuntime> backends();
+
+    ConfigInfo config();
+
+    /** Re-reads the config file and applies the difference (or keeps the old one on error). */
+    ReloadResult reload();
+
+    /** Creates the runtime state of a server added through the API (address resolved by the caller). */
+    default ServerRuntime addServer(BackendRuntime backend, ServerConfig server) {
+        java.net.InetSocketAddress a = new java.net.InetSocketAddress(server.host(), server.port());
+        if (a.isUnresolved()) {
+            throw new AdminException(400, "address '" + server.host() + "' does not resolve");
+        }
+        ServerRuntime s = new ServerRuntime(server, a);
+        if (!backend.addServer(s)) {
+            throw new AdminException(409, "server '" + server.name() + "' already exists in '"
+                    + backend.name() + "'");
+        }
+        return s;
+    }
+
+    /** Removes a server at run time; its live connections end on their own. */
+    default ServerRuntime removeServer(BackendRuntime backend, String server) {
+        return backend.removeServer(server);
+    }
+
+    default BackendRuntime backend(String name) {
+        for (BackendRuntime b : backends()) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

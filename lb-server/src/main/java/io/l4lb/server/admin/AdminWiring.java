@@ -1,0 +1,33 @@
+package io.l4lb.server.admin;
+
+import io.l4lb.core.config.L4Config;
+import io.l4lb.server.runtime.ProxyRuntime;
+import io.l4lb.server.runtime.ServerAddressResolver;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+
+/** What {@code l4lb run} calls once the proxy is up: admin listeners and SIGHUP reload. */
+public final class AdminWiring {
+    private AdminWiring() {
+    }
+
+    /** Starts the admin plane over {@code runtime}; the result closes it (listeners, reload worker). */
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out)
+            throws Exception {
+        ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
+                new ServerAddressResolver(ServerAddressResolver.SYSTEM));
+        AdminPlane plane = AdminPlane.start(config, view);
+        if (!plane.adminAddresses().isEmpty()) {
+            out.println("l4lb: admin API listening on " + plane.adminAddresses());
+        }
+        if (!plane.statsAddresses().isEmpty()) {
+            out.println("l4lb: stats page listening on " + plane.statsAddresses());
+        }
+        ExecutorService reload = HangupReload.install(view);
+        return () -> {
+            reload.shutdownNow();
+            plane.close();
+        };
+    }
+}
