@@ -5,6 +5,7 @@ import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.core.stats.VrrpStats;
 import java.time.Instant;
 import java.util.List;
 
@@ -61,6 +62,14 @@ public interface RuntimeView {
     /** Removes a server at run time; its live connections end on their own. */
     default ServerRuntime removeServer(BackendRuntime backend, String server) {
         return backend.removeServer(server);
+    }
+
+    /**
+     * The VRRP instances of the process ({@code vrrp NAME} sections), each a fresh snapshot; empty
+     * when there are none. Read by {@code /api/vrrp}, {@code l4lb ctl show vrrp} and the metrics.
+     */
+    default List<VrrpStats> vrrp() {
+        return List.of();
     }
 
     default BackendRuntime backend(String name) {

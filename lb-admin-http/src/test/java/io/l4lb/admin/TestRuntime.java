@@ -24,6 +24,8 @@ final class TestRuntime implements RuntimeView {
     final List<Frontend> frontends = new ArrayList<>();
     final List<BackendRuntime> backends = new ArrayList<>();
     final AtomicInteger reloads = new AtomicInteger();
+    /** What {@link #vrrp()} answers (the process wiring builds these from the VRRP engine). */
+    volatile List<io.l4lb.core.stats.VrrpStats> vrrp = List.of();
     volatile Supplier<ReloadResult> reloadAnswer = () -> new ReloadResult(true, 2, List.of(), List.of("nothing"));
 
     TestRuntime() {
@@ -75,5 +77,10 @@ final class TestRuntime implements RuntimeView {
             reloads.incrementAndGet();
         }
         return r;
+    }
+
+    @Override
+    public List<io.l4lb.core.stats.VrrpStats> vrrp() {
+        return vrrp;
     }
 }

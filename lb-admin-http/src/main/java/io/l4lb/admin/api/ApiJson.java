@@ -12,6 +12,7 @@ import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
 import io.l4lb.core.stats.StatField;
 import io.l4lb.core.stats.StatsCatalogue;
+import io.l4lb.core.stats.VrrpStats;
 import java.util.Locale;
 
 /** Renders runtime objects as JSON trees; counters come from {@link StatsCatalogue}. */
@@ -88,6 +89,25 @@ public final class ApiJson {
         for (StatField<ServerRuntime> f : StatsCatalogue.SERVER) {
             stats.put(f.name(), f.read(s));
         }
+        return n;
+    }
+
+    /** One VRRP instance: identity, state, priority, then the catalogue's counters and the drops by reason. */
+    public ObjectNode vrrp(VrrpStats v) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("name", v.name());
+        n.put("interface", v.interfaceName());
+        n.put("vrid", v.vrid());
+        n.put("state", v.state());
+        n.put("priority", v.priority());
+        n.put("configured_priority", v.configuredPriority());
+        ObjectNode stats = n.putObject("stats");
+        for (StatField<VrrpStats> f : StatsCatalogue.VRRP) {
+            stats.put(f.name(), f.read(v));
+        }
+        stats.put("adverts_dropped_total", v.droppedTotal());
+        ObjectNode dropped = n.putObject("adverts_dropped");
+        v.dropped().forEach(dropped::put);
         return n;
     }
 }

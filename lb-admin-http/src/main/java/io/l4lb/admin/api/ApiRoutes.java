@@ -31,6 +31,8 @@ import java.util.Set;
  * /api/backends/B/servers/S/state               PUT/POST {"state": "ready"|"drain"|"maint"}
  * /api/backends/B/servers/S/{ready,drain,maint} POST
  * /api/reload                                   POST
+ * /api/vrrp                                     GET   VRRP instances: state, priority, counters, drops
+ * /api/vrrp/NAME                                GET   one VRRP instance
  * </pre>
  * Authorisation is checked by the caller ({@link io.l4lb.admin.AdminRoutes}); this class maps
  * requests to view calls and errors to 404/405/400 with a JSON {@code error}.
@@ -58,11 +60,11 @@ public final class ApiRoutes {
         }
         return switch (p.length) {
             case 2 -> switch (p[1]) {
-                case "config", "frontends", "backends", "servers" -> READ;
+                case "config", "frontends", "backends", "servers", "vrrp" -> READ;
                 case "reload" -> Set.of("POST");
                 default -> null;
             };
-            case 3 -> p[1].equals("backends") ? READ : null;
+            case 3 -> p[1].equals("backends") || p[1].equals("vrrp") ? READ : null;
             case 4 -> p[1].equals("backends") && p[3].equals("servers") ? Set.of("GET", "HEAD", "POST") : null;
             case 5 -> p[1].equals("backends") && p[3].equals("servers") ? Set.of("GET", "HEAD", "DELETE") : null;
             case 6 -> !p[1].equals("backends") || !p[3].equals("servers") ? null : switch (p[5]) {
@@ -87,7 +89,7 @@ public final class ApiRoutes {
         String[] p = segments(r.path());
         return switch (p.length) {
             case 2 -> top(p[1], r);
-            case 3 -> ok(json.backend(backend(p[2])));
+            case 3 -> p[1].equals("vrrp") ? ok(json.vrrp(vrrp(p[2]))) : ok(json.backend(backend(p[2])));
             case 4 -> r.method().equals("POST") ? addServer(backend(p[2]), r) : servers(List.of(backend(p[2])));
             case 5 -> serverOp(backend(p[2]), p[4], r);
             default -> mutate(backend(p[2]), p[4], p[5], r);
@@ -116,6 +118,11 @@ public final class ApiRoutes {
             }
             case "servers":
                 return servers(view.backends());
+            case "vrrp": {
+                ArrayNode a = mapper.createArrayNode();
+                view.vrrp().forEach(v -> a.add(json.vrrp(v)));
+                return ok(a);
+            }
             default:
                 return reload();
         }
@@ -235,6 +242,15 @@ public final class ApiRoutes {
             throw new AdminException(404, "no backend '" + name + "'");
         }
         return be;
+    }
+
+    private io.l4lb.core.stats.VrrpStats vrrp(String name) {
+        for (io.l4lb.core.stats.VrrpStats v : view.vrrp()) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        throw new AdminException(404, "no vrrp instance '" + name + "'");
     }
 
     private static ServerRuntime server(BackendRuntime be, String name) {

@@ -7,6 +7,7 @@ import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.StatField;
 import io.l4lb.core.stats.StatType;
 import io.l4lb.core.stats.StatsCatalogue;
+import io.l4lb.core.stats.VrrpStats;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +44,17 @@ public final class PrometheusMetrics {
     private final Map<Object, List<Meter>> meters = new HashMap<>();
     /** One-hot state meters ({@code check_status}, {@code status}): key -> (label value, meter). */
     private final Map<String, Map.Entry<String, Meter>> stateMeters = new HashMap<>();
+    /** VRRP snapshots by instance name, refreshed by each {@link #sync}; the VRRP meters read them. */
+    private final Map<String, VrrpHolder> vrrp = new HashMap<>();
+
+    /** The latest snapshot of one VRRP instance (the meters' target: a snapshot is a new object each time). */
+    private static final class VrrpHolder {
+        volatile VrrpStats stats;
+
+        VrrpHolder(VrrpStats stats) {
+            this.stats = stats;
+        }
+    }
 
     public PrometheusMetrics(Clock clock) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
@@ -85,6 +97,13 @@ public final class PrometheusMetrics {
                         key + "#status", tags, ServerStates.of(s), seenStates);
             }
         }
+        for (VrrpStats v : view.vrrp()) {
+            VrrpHolder h = vrrp.computeIfAbsent(v.name(), k -> new VrrpHolder(v));
+            h.stats = v;
+            seen.add(h);
+            meters.computeIfAbsent(h, k -> vrrpMeters(h));
+        }
+        vrrp.values().removeIf(h -> !seen.contains(h));
         meters.entrySet().removeIf(e -> {
             if (seen.contains(e.getKey())) {
                 return false;
@@ -135,6 +154,30 @@ public final class PrometheusMetrics {
                 s, tags, x -> x.lastCheck().health()));
         out.add(gauge("l4lb_server_check_code", "Protocol code of the last check (HTTP status...), -1 when none.",
                 s, tags, x -> x.lastCheck().code()));
+        return out;
+    }
+
+    /**
+     * {@code l4lb_vrrp_*} from {@link StatsCatalogue#VRRP}, labels {@code vrrp} (the section name),
+     * {@code interface}, {@code vrid}; plus {@code l4lb_vrrp_adverts_dropped_total{reason}}, one
+     * series per drop reason (zeros included, so {@code rate()} sees the first drop).
+     */
+    private List<Meter> vrrpMeters(VrrpHolder h) {
+        List<Meter> out = new ArrayList<>();
+        VrrpStats first = h.stats;
+        Tags tags = Tags.of("vrrp", first.name(), "interface", first.interfaceName(),
+                "vrid", Integer.toString(first.vrid()));
+        for (StatField<VrrpStats> f : StatsCatalogue.VRRP) {
+            ToDoubleFunction<VrrpHolder> fn = x -> f.read(x.stats);
+            String name = "l4lb_vrrp_" + f.name();
+            out.add(f.type() == StatType.COUNTER ? counter(name, f.help(), h, tags, fn)
+                    : gauge(name, f.help(), h, tags, fn));
+        }
+        for (String reason : first.dropped().keySet()) {
+            out.add(counter("l4lb_vrrp_adverts_dropped_total",
+                    "Received advertisements discarded without a state change, by reason (RFC 5798 section 7.1).",
+                    h, tags.and("reason", reason), x -> x.stats.dropped().getOrDefault(reason, 0L)));
+        }
         return out;
     }
 

@@ -59,4 +59,27 @@ public final class StatsCatalogue {
                     StatType.GAUGE, StatScope.SERVER, s -> s.usable() ? 1 : 0),
             new StatField<ServerRuntime>("weight", "Effective scheduling weight.",
                     StatType.GAUGE, StatScope.SERVER, ServerRuntime::effectiveWeight));
+
+    /**
+     * Per VRRP instance ({@link VrrpStats}); the Prometheus prefix is {@code l4lb_vrrp_}. The
+     * labelled {@code adverts_dropped_total{reason}} is rendered from {@link VrrpStats#dropped()}.
+     */
+    public static final List<StatField<VrrpStats>> VRRP = List.of(
+            new StatField<VrrpStats>("state", "VRRP state: 0 initialize (stopped), 1 backup, 2 master.",
+                    StatType.GAUGE, StatScope.VRRP, VrrpStats::stateCode),
+            new StatField<VrrpStats>("priority", "Priority advertised now (configured minus track-backend weights).",
+                    StatType.GAUGE, StatScope.VRRP, VrrpStats::priority),
+            new StatField<VrrpStats>("configured_priority", "Priority of the configuration.",
+                    StatType.GAUGE, StatScope.VRRP, VrrpStats::configuredPriority),
+            new StatField<VrrpStats>("transitions_total", "State transitions (RFC 5798 section 6.4).",
+                    StatType.COUNTER, StatScope.VRRP, VrrpStats::transitions),
+            new StatField<VrrpStats>("adverts_sent_total", "Advertisements sent.",
+                    StatType.COUNTER, StatScope.VRRP, VrrpStats::advertsSent),
+            new StatField<VrrpStats>("adverts_received_total", "Valid advertisements received.",
+                    StatType.COUNTER, StatScope.VRRP, VrrpStats::advertsReceived),
+            new StatField<VrrpStats>("adverts_late_total",
+                    "Advertisements sent more than a quarter interval late (GC pause, CPU starvation).",
+                    StatType.COUNTER, StatScope.VRRP, VrrpStats::advertsLate),
+            new StatField<VrrpStats>("gratuitous_arp_total", "Gratuitous ARP frames sent for the VIPs.",
+                    StatType.COUNTER, StatScope.VRRP, VrrpStats::garpSent));
 }
