@@ -15,13 +15,16 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +69,8 @@ public final class ProxyEngine implements AutoCloseable {
     private EventLoopGroup group;
     private ChannelGroup connections;
     private volatile boolean stopping;
+    /** Bind addresses that get IP_FREEBIND (VRRP VIPs): see {@link #freebind}. */
+    private volatile Set<InetAddress> freebind = Set.of();
 
     public ProxyEngine(Options options) {
         this.options = options;
@@ -94,6 +99,17 @@ public final class ProxyEngine implements AutoCloseable {
                 options.transport(), options.sink(), options.clock());
         frontends.put(fe.name(), rt);
         return rt.counters;
+    }
+
+    /**
+     * Listening sockets on these addresses are bound with IP_FREEBIND ({@link
+     * ProxyTransport#applyFreebind}): the wiring passes the VRRP VIPs, so the proxy listens on both
+     * nodes of a pair and serves wherever the VIP currently is, without rebinding on failover.
+     * Other addresses are bound normally, so a mistyped address still fails loudly. Call before
+     * {@link #start} (it also applies to frontends added later by a reload).
+     */
+    public void freebind(Collection<InetAddress> addresses) {
+        this.freebind = Set.copyOf(addresses);
     }
 
     /** Binds every frontend's addresses. On a bind failure everything bound so far is closed. */
@@ -137,6 +153,12 @@ public final class ProxyEngine implements AutoCloseable {
             if (copies > 1) {
                 options.transport().applyReusePort(sb);
             }
+            if (!freebind.isEmpty() && freebind.contains(literal(host))
+                    && !options.transport().applyFreebind(sb)) {
+                LOG.log(System.Logger.Level.WARNING, "frontend ''{0}'': {1} is a VRRP address but transport {2}"
+                        + " cannot set IP_FREEBIND: the bind needs net.ipv4.ip_nonlocal_bind=1 on the standby",
+                        fe.config.name(), host, options.transport().kind());
+            }
             for (int i = 0; i < copies; i++) {
                 Channel ch;
                 try {
@@ -149,6 +171,15 @@ public final class ProxyEngine implements AutoCloseable {
                 fe.frontendLimit.addListener(ch);
                 globalLimit.addListener(ch);
             }
+        }
+    }
+
+    /** An IP literal as an address (no name lookup); null for a host name. */
+    private static InetAddress literal(String host) {
+        try {
+            return host.indexOf(':') >= 0 || Character.isDigit(host.charAt(0)) ? InetAddress.ofLiteral(host) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -92,6 +92,23 @@ public final class ProxyTransport {
     }
 
     /**
+     * IP_FREEBIND on a listening socket: it may bind an address the host does not have (yet), such
+     * as a VRRP VIP held by the other node, and accepts connections once the address arrives.
+     * epoll and io_uring set the socket option; NIO cannot, so it returns false and the bind only
+     * works with the sysctl {@code net.ipv4.ip_nonlocal_bind=1}.
+     */
+    public boolean applyFreebind(ServerBootstrap b) {
+        switch (kind) {
+            case EPOLL -> b.option(EpollChannelOption.IP_FREEBIND, true);
+            case IO_URING -> b.option(io.netty.channel.uring.IoUringChannelOption.IP_FREEBIND, true);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * {@code usesrc clientip}: IP_TRANSPARENT lets the backend socket bind a non-local source
      * address (the client's). Only epoll exposes the option; elsewhere the bind fails unless the
      * address is local, which is reported as a connect error.
