@@ -5,7 +5,10 @@ import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.ServerAddressResolver;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import io.l4lb.core.stats.VrrpStats;
 
 /** What {@code l4lb run} calls once the proxy is up: admin listeners and SIGHUP reload. */
 public final class AdminWiring {
@@ -15,8 +18,15 @@ public final class AdminWiring {
     /** Starts the admin plane over {@code runtime}; the result closes it (listeners, reload worker). */
     public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out)
             throws Exception {
+        return start(file, config, runtime, List::of, out);
+    }
+
+    /** As above, with the VRRP instances' snapshots ({@code /api/vrrp}, {@code l4lb_vrrp_*}). */
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime,
+                                      Supplier<List<VrrpStats>> vrrp, PrintStream out) throws Exception {
         ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
                 new ServerAddressResolver(ServerAddressResolver.SYSTEM));
+        view.vrrpSource(vrrp);
         AdminPlane plane = AdminPlane.start(config, view);
         if (!plane.adminAddresses().isEmpty()) {
             out.println("l4lb: admin API listening on " + plane.adminAddresses());

@@ -56,6 +56,19 @@ public final class ProcessRuntimeView implements RuntimeView {
         this.order = List.copyOf(runtime.backends().keySet());
     }
 
+    /** The VRRP instances' snapshots (none unless the wiring sets a source). */
+    private volatile java.util.function.Supplier<List<io.l4lb.core.stats.VrrpStats>> vrrp = List::of;
+
+    /** Where {@link #vrrp()} reads the VRRP instances from (the run wiring's {@code VrrpWiring::stats}). */
+    public void vrrpSource(java.util.function.Supplier<List<io.l4lb.core.stats.VrrpStats>> source) {
+        this.vrrp = source;
+    }
+
+    @Override
+    public List<io.l4lb.core.stats.VrrpStats> vrrp() {
+        return vrrp.get();
+    }
+
     /** Declaration order of {@link #backends} (Map.copyOf does not keep it). */
     private volatile List<String> order;
 

@@ -3,6 +3,7 @@ package io.l4lb.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.l4lb.server.cli.ctl.AdminClient;
 import io.l4lb.server.cli.ctl.ServerTable;
+import io.l4lb.server.cli.ctl.VrrpTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -33,6 +34,7 @@ public final class CtlCommand implements Command {
                 Actions:
                   show servers                 virtual services and real servers (ipvsadm -Ln style)
                   show config                  running config source and version
+                  show vrrp                    VRRP instances: state, priority, transitions, drops
                   set weight BACKEND/SERVER N  set a server's weight (0..256)
                   drain BACKEND/SERVER         no new connections, live ones continue
                   maint BACKEND/SERVER         out of service, not checked
@@ -83,7 +85,15 @@ public final class CtlCommand implements Command {
         switch (verb) {
             case "show" -> {
                 if (a.size() != 2) {
-                    return usage(err, "show servers | show config");
+                    return usage(err, "show servers | show config | show vrrp");
+                }
+                if (a.get(1).equals("vrrp")) {
+                    AdminClient.Answer r = c.call("GET", "/api/vrrp", null);
+                    if (!r.ok()) {
+                        return refused(err, r);
+                    }
+                    out.print(VrrpTable.render(r.body()));
+                    return 0;
                 }
                 if (a.get(1).equals("servers")) {
                     AdminClient.Answer fe = c.call("GET", "/api/frontends", null);
@@ -104,7 +114,7 @@ public final class CtlCommand implements Command {
                     out.println("loaded  " + r.body().path("loaded_at").asText());
                     return 0;
                 }
-                return usage(err, "show servers | show config");
+                return usage(err, "show servers | show config | show vrrp");
             }
             case "set" -> {
                 if (a.size() != 4 || !a.get(1).equals("weight")) {

@@ -8,6 +8,7 @@ import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.server.runtime.Lifecycle;
 import io.l4lb.server.runtime.ProxyRuntime;
+import io.l4lb.server.runtime.VrrpWiring;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,9 +31,11 @@ public final class RunCommand implements Command {
         return """
                 usage: l4lb run -f FILE
 
-                Starts every 'mode tcp' frontend of FILE in proxy (NAT) mode and runs until
-                SIGTERM/SIGINT, which stops accepting, lets live connections finish for up to
-                'hard-stop-after' (global), then closes them.
+                Starts every 'mode tcp' frontend of FILE in proxy (NAT) mode and every 'vrrp'
+                section (VIPs bound with IP_FREEBIND), and runs until SIGTERM/SIGINT, which first
+                stops VRRP (a master sends priority 0 and gives its VIPs away), then stops
+                accepting, lets live connections finish for up to 'hard-stop-after' (global), then
+                closes them.
                 Server host names are resolved once at start (init-addr); a name that does not
                 resolve starts DOWN. Exit status: 1 invalid config or bind failure, 2 usage error.""";
     }
@@ -76,23 +79,34 @@ public final class RunCommand implements Command {
             err.println(d);
         }
         ProxyRuntime runtime;
+        VrrpWiring vrrp;
         try {
             runtime = ProxyRuntime.of(config);
+            vrrp = VrrpWiring.of(config, runtime.backends(), out);
+            runtime.engine().freebind(VrrpWiring.virtualAddresses(config));
             runtime.start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("[ALERT] " + e.getMessage());
             return 1;
         }
         describe(runtime, config, out, err);
-        AutoCloseable admin;
         try {
-            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out);
-        } catch (Exception e) {
-            err.println("[ALERT] admin: " + e);
+            vrrp.start();
+        } catch (IOException | RuntimeException e) {
+            err.println("[ALERT] vrrp: " + e.getMessage());
             runtime.close();
             return 1;
         }
-        Lifecycle.stopOnSignal(runtime, admin);
+        AutoCloseable admin;
+        try {
+            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, vrrp::stats, out);
+        } catch (Exception e) {
+            err.println("[ALERT] admin: " + e);
+            vrrp.close();
+            runtime.close();
+            return 1;
+        }
+        Lifecycle.stopOnSignal(runtime, List.of(vrrp), admin);
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package io.l4lb.server.runtime;
 
 import io.l4lb.server.RunningServers;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,8 +16,24 @@ public final class Lifecycle {
     }
 
     public static void stopOnSignal(ProxyRuntime runtime, AutoCloseable... alsoClose) {
+        stopOnSignal(runtime, List.of(), alsoClose);
+    }
+
+    /**
+     * As above, closing {@code beforeDrain} first: the VRRP instances, so a master sends priority 0
+     * and gives the VIPs away (the peer takes over after Skew_Time) before the proxy drains.
+     */
+    public static void stopOnSignal(ProxyRuntime runtime, List<? extends AutoCloseable> beforeDrain,
+                                    AutoCloseable... alsoClose) {
         RunningServers.started();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("l4lb-stop").unstarted(() -> {
+            for (AutoCloseable c : beforeDrain) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "stop: " + e);
+                }
+            }
             LOG.log(System.Logger.Level.INFO, "stopping: no new connections, draining "
                     + runtime.engine().activeConnections() + " live connection(s)");
             try {
