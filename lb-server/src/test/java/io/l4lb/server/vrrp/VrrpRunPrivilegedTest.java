@@ -206,12 +206,16 @@ class VrrpRunPrivilegedTest {
         assertNotNull(ok, "the client is served through B after SIGTERM:\n" + client.output());
         double ms = (ok.mono() - t0) / 1e6;
         timeline("SIGTERM", t0, client, b);
+        Netns.Proc.Line master = b.all.stream().filter(l -> l.mono() > t0 && l.text().contains("vrrp vi1 MASTER"))
+                .findFirst().orElseThrow();
+        double takeover = (master.mono() - t0) / 1e6;
         assertTrue(a.awaitExit(15_000), "A stops after SIGTERM");
         assertEquals(1, a.count("vrrp vi1 STOP"), "A stopped VRRP cleanly:\n" + a.output());
         assertFalse(Netns.hasAddress(nsA, vip), "A gave its VIP away");
-        System.out.printf("SIGTERM: client served through the standby %.1f ms after the signal (bound %.1f ms)%n",
-                ms, termBound);
-        assertTrue(ms <= termBound, ms + " ms > " + termBound + " ms");
+        System.out.printf("SIGTERM: B master %.1f ms, client served through B %.1f ms after the signal (bound %.1f ms)%n",
+                takeover, ms, termBound);
+        assertTrue(takeover <= termBound, "takeover " + takeover + " ms > " + termBound + " ms");
+        assertTrue(ms <= termBound, "client " + ms + " ms > " + termBound + " ms");
     }
 
     /** What the client and B saw after the signal (B's lines are stamped when the test read them). */
