@@ -35,7 +35,9 @@ public final class RunCommand implements Command {
                 SIGTERM/SIGINT, which stops accepting, lets live connections finish for up to
                 'hard-stop-after' (global), then closes them.
                 Server host names are resolved once at start (init-addr); a name that does not
-                resolve starts DOWN. Exit status: 1 invalid config or bind failure, 2 usage error.""";
+                resolve starts DOWN. Health checks (check, agent-check, observe layer4) run on
+                the proxy's event loops, also for servers added later by the API or a reload.
+                Exit status: 1 invalid config or bind failure, 2 usage error.""";
     }
 
     @Override
