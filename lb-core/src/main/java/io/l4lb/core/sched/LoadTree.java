@@ -15,13 +15,15 @@ import java.util.List;
  * cache line (siblings are adjacent) without chasing the winner's index into a server array; the
  * cost of a level is then a load, a compare and a store. Costs are compared by cross
  * multiplication in longs, never by division ({@code num} is capped below 2^40 and {@code den}
- * below 2^23, so the products cannot overflow and both pack into one long per server). Equal costs are broken by the least recently picked
- * server (a pick sequence stamped on the winner), so ties rotate instead of always landing on the
- * first server; never-picked servers tie-break by index. Weight 0 servers are not in the tree.
+ * below 2^23, so the products cannot overflow and both pack into one long). Equal costs are
+ * broken by the least recently picked server (a pick sequence stamped on the winner), so ties
+ * rotate instead of always landing on the first server; never-picked servers tie-break by index. Weight 0 servers are not in the tree.
  *
- * <p>Concurrency: no locks. Leaf costs, pick stamps and node winners are single array slots
- * written and read with opaque access (never torn, eventually visible). Every pick and every
- * {@link #loadChanged} recomputes the nodes on its server's path from the current children.
+ * <p>Concurrency: no locks. A node's two words (cost, stamp + index) are written and read with
+ * opaque access: each word is never torn and eventually visible, the pair may be read half old,
+ * half new. Every pick and every {@link #loadChanged} writes its leaf, then recomputes the nodes
+ * on its path from the two children as they are now; a pick first re-checks the root against its
+ * winner's leaf.
  * Two racing repairs may leave a node holding a winner that is not (or no longer) the best of its
  * children; the next repair through that node fixes it, and every node lies on the path of a
  * server whose next pick or connection open/close repairs it. So the tree is exact when used from
