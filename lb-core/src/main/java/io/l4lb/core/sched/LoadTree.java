@@ -134,13 +134,15 @@ abstract sealed class LoadTree implements Scheduler
             long leafK = (long) LONGS.getOpaque(tree, 2 * leaf);
             long leafInfo = (long) LONGS.getOpaque(tree, 2 * leaf + 1);
             if ((leafK != k || leafInfo != info) && attempt < 2) {
-                repair(leaf);
+                // The root lags its winner's leaf: recompute the whole path, without stopping
+                // early at an unchanged node (a stale node above it is what we must heal).
+                repair(leaf, true);
                 continue;
             }
             long t = (long) STAMP.getOpaque(this) + 1;
             STAMP.setOpaque(this, t);
             LONGS.setOpaque(tree, 2 * leaf + 1, t << INDEX_BITS | w);
-            repair(leaf);
+            repair(leaf, false);
             return w;
         }
     }
@@ -153,7 +155,7 @@ abstract sealed class LoadTree implements Scheduler
         int leaf = size + index;
         long k = key(index, cost(loads[index]));
         LONGS.setOpaque(tree, 2 * leaf, k);
-        repair(leaf);
+        repair(leaf, false);
     }
 
     /**
@@ -161,9 +163,9 @@ abstract sealed class LoadTree implements Scheduler
      * level the better of the two children goes up, both read back from the tree (siblings share
      * a cache line), so a fresher value a racing repair wrote meanwhile is not overwritten with
      * what this one saw earlier. Stops where a node is unchanged, since every node above is a
-     * function of its children only.
+     * function of its children only -- unless {@code full}, which recomputes up to the root.
      */
-    private void repair(int c) {
+    private void repair(int c, boolean full) {
         while (c > 1) {
             int left = c & ~1;
             long kl = (long) LONGS.getOpaque(tree, 2 * left);
@@ -174,7 +176,8 @@ abstract sealed class LoadTree implements Scheduler
             long k = l ? kl : kr;
             long info = l ? il : ir;
             c >>= 1;
-            if ((long) LONGS.getOpaque(tree, 2 * c) == k && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
+            if (!full && (long) LONGS.getOpaque(tree, 2 * c) == k
+                    && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
                 return;
             }
             LONGS.setOpaque(tree, 2 * c, k);
