@@ -3,6 +3,7 @@ package io.l4lb.server.admin;
 import io.l4lb.core.config.L4Config;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.ServerAddressResolver;
+import io.l4lb.server.runtime.ServerMembershipListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,14 +19,22 @@ public final class AdminWiring {
     /** Starts the admin plane over {@code runtime}; the result closes it (listeners, reload worker). */
     public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out)
             throws Exception {
-        return start(file, config, runtime, List::of, out);
+        return start(file, config, runtime, out, ServerMembershipListener.NONE);
+    }
+
+    /** As above; {@code membership} follows servers added/removed by the API or a reload (health checks). */
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
+                                      ServerMembershipListener membership) throws Exception {
+        return start(file, config, runtime, out, membership, List::of);
     }
 
     /** As above, with the VRRP instances' snapshots ({@code /api/vrrp}, {@code l4lb_vrrp_*}). */
-    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime,
-                                      Supplier<List<VrrpStats>> vrrp, PrintStream out) throws Exception {
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
+                                      ServerMembershipListener membership, Supplier<List<VrrpStats>> vrrp)
+            throws Exception {
         ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
                 new ServerAddressResolver(ServerAddressResolver.SYSTEM));
+        view.setMembershipListener(membership);
         view.vrrpSource(vrrp);
         AdminPlane plane = AdminPlane.start(config, view);
         if (!plane.adminAddresses().isEmpty()) {

@@ -6,6 +6,7 @@ import io.l4lb.core.config.Diagnostic;
 import io.l4lb.core.config.L4Config;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.server.runtime.HealthWiring;
 import io.l4lb.server.runtime.Lifecycle;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.VrrpWiring;
@@ -37,7 +38,9 @@ public final class RunCommand implements Command {
                 accepting, lets live connections finish for up to 'hard-stop-after' (global), then
                 closes them.
                 Server host names are resolved once at start (init-addr); a name that does not
-                resolve starts DOWN. Exit status: 1 invalid config or bind failure, 2 usage error.""";
+                resolve starts DOWN. Health checks (check, agent-check, observe layer4) run on
+                the proxy's event loops, also for servers added later by the API or a reload.
+                Exit status: 1 invalid config or bind failure, 2 usage error.""";
     }
 
     @Override
@@ -78,15 +81,21 @@ public final class RunCommand implements Command {
         for (Diagnostic d : config.warnings()) {
             err.println(d);
         }
-        ProxyRuntime runtime;
+        HealthWiring health = new HealthWiring(config.global());
+        ProxyRuntime runtime = null;
         VrrpWiring vrrp;
         try {
-            runtime = ProxyRuntime.of(config);
+            runtime = ProxyRuntime.of(config, health);
             vrrp = VrrpWiring.of(config, runtime.backends(), out);
             runtime.engine().freebind(VrrpWiring.virtualAddresses(config));
             runtime.start();
+            health.start(runtime);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("[ALERT] " + e.getMessage());
+            health.close();
+            if (runtime != null) {
+                runtime.close();
+            }
             return 1;
         }
         describe(runtime, config, out, err);
@@ -94,19 +103,22 @@ public final class RunCommand implements Command {
             vrrp.start();
         } catch (IOException | RuntimeException e) {
             err.println("[ALERT] vrrp: " + e.getMessage());
+            health.close();
             runtime.close();
             return 1;
         }
         AutoCloseable admin;
         try {
-            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, vrrp::stats, out);
+            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out, health, vrrp::stats);
         } catch (Exception e) {
             err.println("[ALERT] admin: " + e);
             vrrp.close();
+            health.close();
             runtime.close();
             return 1;
         }
-        Lifecycle.stopOnSignal(runtime, List.of(vrrp), admin);
+        // VRRP first (priority 0: the peer takes over after Skew_Time), then health, then the drain.
+        Lifecycle.stopOnSignal(runtime, List.<AutoCloseable>of(vrrp, health), admin);
         return 0;
     }
 

@@ -20,35 +20,33 @@ public final class Lifecycle {
     }
 
     /**
-     * As above, closing {@code beforeDrain} first: the VRRP instances, so a master sends priority 0
-     * and gives the VIPs away (the peer takes over after Skew_Time) before the proxy drains.
+     * As above; {@code beforeDrain} are closed first, when the stop begins (health checks: they
+     * run on the proxy's event loops, and a check cut by the loops' shutdown must not log a
+     * server DOWN), {@code alsoClose} after the drain.
      */
-    public static void stopOnSignal(ProxyRuntime runtime, List<? extends AutoCloseable> beforeDrain,
-                                    AutoCloseable... alsoClose) {
+    public static void stopOnSignal(ProxyRuntime runtime, List<AutoCloseable> beforeDrain, AutoCloseable... alsoClose) {
         RunningServers.started();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("l4lb-stop").unstarted(() -> {
-            for (AutoCloseable c : beforeDrain) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "stop: " + e);
-                }
-            }
             LOG.log(System.Logger.Level.INFO, "stopping: no new connections, draining "
                     + runtime.engine().activeConnections() + " live connection(s)");
+            closeAll(beforeDrain);
             try {
                 runtime.stop().get(10, TimeUnit.MINUTES);
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "stop: " + e);
             }
-            for (AutoCloseable c : alsoClose) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "stop: " + e);
-                }
-            }
+            closeAll(List.of(alsoClose));
             RunningServers.stopped();
         }));
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stop: " + e);
+            }
+        }
     }
 }
