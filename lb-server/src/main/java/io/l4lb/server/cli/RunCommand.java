@@ -7,6 +7,7 @@ import io.l4lb.core.config.L4Config;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.server.runtime.Lifecycle;
+import io.l4lb.server.runtime.PacketWiring;
 import io.l4lb.server.runtime.ProxyRuntime;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +31,8 @@ public final class RunCommand implements Command {
         return """
                 usage: l4lb run -f FILE
 
-                Starts every 'mode tcp' frontend of FILE in proxy (NAT) mode and runs until
+                Starts every 'mode tcp' frontend of FILE (proxy mode on Netty; 'forward dr' and
+                'forward tunnel' backends on the AF_PACKET packet plane) and runs until
                 SIGTERM/SIGINT, which stops accepting, lets live connections finish for up to
                 'hard-stop-after' (global), then closes them.
                 Server host names are resolved once at start (init-addr); a name that does not
@@ -84,15 +86,26 @@ public final class RunCommand implements Command {
             return 1;
         }
         describe(runtime, config, out, err);
+        PacketWiring packet;
+        try {
+            packet = PacketWiring.start(config, runtime.backends(), out, err);
+        } catch (Exception e) {
+            err.println("[ALERT] packet plane: " + e.getMessage());
+            runtime.close();
+            return 1;
+        }
         AutoCloseable admin;
         try {
             admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out);
         } catch (Exception e) {
             err.println("[ALERT] admin: " + e);
             runtime.close();
+            if (packet != null) {
+                packet.close();
+            }
             return 1;
         }
-        Lifecycle.stopOnSignal(runtime, admin);
+        Lifecycle.stopOnSignal(runtime, admin, packet == null ? () -> { } : packet);
         return 0;
     }
 
