@@ -132,7 +132,11 @@ class PacketPlaneNetnsPrivilegedTest {
                     persist 60s
                     server rs1 %3$s:81
                     server rs2 %4$s:81
-                """.formatted(vip, mode, lab.ip(11), lab.ip(12)));
+                admin
+                    bind 127.0.0.1:9900
+                    token-file %5$s
+                """.formatted(vip, mode, lab.ip(11), lab.ip(12), dir.resolve("token")));
+        Files.writeString(dir.resolve("token"), "tok-" + System.nanoTime() + "\n");
         lab.startAwaiting(lb, dir.resolve("lb.log"), "packet plane on eth0", l4lb("run", "-f", cfg.toString()));
 
         // rr: ten connections alternate between the two real servers
@@ -163,6 +167,25 @@ class PacketPlaneNetnsPrivilegedTest {
                 mode, downNanos / 1_000_000, during, (System.nanoTime() - t0) / 1_000_000, carried);
         assertEquals(sha256(blob), up);
         assertTrue(carried > BLOB, "the upload crossed the LB: " + carried + " bytes");
+
+        // per real server packet and byte counters reach the stats catalogue (admin /metrics)
+        String metrics = lab.exec(lb, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9900/metrics");
+        for (String rs : List.of("rs1", "rs2")) {
+            double packets = metric(metrics, "l4lb_server_packets_total", "proxy=\"farm\"", "server=\"" + rs + "\"");
+            double bytes = metric(metrics, "l4lb_server_bytes_in_total", "proxy=\"farm\"", "server=\"" + rs + "\"");
+            assertTrue(packets >= 5 * 3, rs + ": " + packets + " packets (5 connections of 3+ packets each)");
+            assertTrue(bytes > 0, rs + ": " + bytes + " bytes");
+        }
+    }
+
+    /** The value of the sample of {@code name} whose labels include all of {@code labels}. */
+    private static double metric(String exposition, String name, String... labels) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " " + List.of(labels) + " in:\n" + exposition);
     }
 
     /** Bytes received plus sent on the LB's only interface. */
