@@ -45,6 +45,7 @@ class PacketPlaneNetnsPrivilegedTest {
                     self.wfile.write(body)
                 def do_GET(self):
                     if self.path == "/blob":
+                        print("serving blob", flush=True)
                         self.reply(open(blob, "rb").read())
                     else:
                         self.reply(name.encode())
@@ -143,6 +144,10 @@ class PacketPlaneNetnsPrivilegedTest {
         Map<String, Integer> rr = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 10); do curl -s --max-time 5 "
                 + "--retry 5 --retry-connrefused --retry-delay 1 http://" + vip + "/who; echo; done"));
         assertEquals(Map.of("rs1", 5, "rs2", 5), rr, "rr over two real servers");
+        String first = lab.exec(cl, "sh", "-c", "curl -s --max-time 5 http://" + vip + "/who").trim();
+        String other = first.equals("rs1") ? "rs2" : "rs1";
+        drainKeepsEstablishedFlows(dir, cl, lb, vip, other, first);
+
         // persist 60s: every connection of this client lands on one server
         Map<String, Integer> sticky = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 6); do curl -s --max-time 5 "
                 + "http://" + vip + ":81/who; echo; done"));
@@ -176,6 +181,32 @@ class PacketPlaneNetnsPrivilegedTest {
             assertTrue(packets >= 5 * 3, rs + ": " + packets + " packets (5 connections of 3+ packets each)");
             assertTrue(bytes > 0, rs + ": " + bytes + " bytes");
         }
+    }
+
+    /**
+     * The next rr pick is {@code target}: a slow 20 MB download starts there, then the admin API puts
+     * {@code target} in maintenance (what a failed check does to the scheduler snapshot). New
+     * connections all go to {@code survivor}; the download continues to its last byte (LVS's
+     * expire_nodest_conn=0).
+     */
+    private void drainKeepsEstablishedFlows(Path dir, String cl, String lb, String vip, String target, String survivor)
+            throws Exception {
+        Path sha = dir.resolve("slow.sha");
+        Process slow = lab.startAwaiting(cl, dir.resolve("slow.log"), "started", "sh", "-c",
+                "curl -s --max-time 60 --limit-rate 4M http://" + vip + "/blob | { head -c 65536 > " + dir.resolve("head")
+                        + "; echo started; cat " + dir.resolve("head") + " - | sha256sum > " + sha + "; }");
+        String api = "http://127.0.0.1:9900/api/backends/farm/servers/" + target + "/maint";
+        lab.exec(lb, "curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer " + Files.readString(dir.resolve("token")).trim(), api);
+        Map<String, Integer> after = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 4); do curl -s --max-time 5 "
+                + "http://" + vip + "/who; echo; done"));
+        assertEquals(Map.of(survivor, 4), after, target + " in maintenance takes no new flows");
+        assertTrue(slow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(sha256(Files.readAllBytes(dir.resolve("blob"))), Files.readString(sha).split(" ")[0],
+                "the established download on " + target + " completed");
+        String targetLog = Files.readString(dir.resolve("http" + target.substring(2) + ".log"));
+        assertTrue(targetLog.contains("serving blob"), "the slow download was served by " + target);
+        lab.exec(lb, "curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer " + Files.readString(dir.resolve("token")).trim(),
+                api.replace("/maint", "/ready"));
     }
 
     /** The value of the sample of {@code name} whose labels include all of {@code labels}. */
