@@ -138,7 +138,8 @@ class PacketPlaneNetnsPrivilegedTest {
                     token-file %5$s
                 """.formatted(vip, mode, lab.ip(11), lab.ip(12), dir.resolve("token")));
         Files.writeString(dir.resolve("token"), "tok-" + System.nanoTime() + "\n");
-        lab.startAwaiting(lb, dir.resolve("lb.log"), "packet plane on eth0", l4lb("run", "-f", cfg.toString()));
+        lab.startAwaiting(lb, dir.resolve("lb.log"), "admin API listening", l4lb("run", "-f", cfg.toString()));
+        assertTrue(Files.readString(dir.resolve("lb.log")).contains("packet plane on eth0"), "packet plane on the LB namespace's eth0");
 
         // rr: ten connections alternate between the two real servers
         Map<String, Integer> rr = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 10); do curl -s --max-time 5 "
