@@ -1,7 +1,6 @@
 package io.l4lb.server.cli;
 
 import io.l4lb.dataplane.nativeio.Ipv4;
-import io.l4lb.dataplane.nativeio.NativeIoException;
 import io.l4lb.dataplane.packet.decap.DecapLoop;
 import io.l4lb.dataplane.packet.decap.IpipDecap;
 import java.io.PrintStream;
