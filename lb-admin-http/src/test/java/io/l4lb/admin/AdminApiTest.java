@@ -128,6 +128,29 @@ class AdminApiTest {
     }
 
     @Test
+    void addedServerTakesServerLineKeywordsFromOptions() throws Exception {
+        JsonNode added = json(fx.send("POST", "/api/backends/web/servers",
+                "{\"name\":\"s6\",\"address\":\"127.0.0.1\",\"port\":10006,"
+                        + "\"options\":\"check inter 150ms fall 4 weight 9 on-marked-down shutdown-sessions\"}", T), 201);
+        assertEquals(9, added.get("weight").asInt());
+        var o = fx.rt.web().server("s6").config().options();
+        assertTrue(o.check());
+        assertEquals(java.time.Duration.ofMillis(150), o.inter());
+        assertEquals(4, o.fall());
+        assertEquals(io.l4lb.core.config.ServerConfig.MarkedAction.SHUTDOWN_SESSIONS, o.onMarkedDown());
+        // "weight" in the body wins over the keyword
+        json(fx.send("POST", "/api/backends/web/servers",
+                "{\"name\":\"s7\",\"address\":\"127.0.0.1\",\"port\":10007,\"weight\":3,\"options\":\"weight 9\"}", T), 201);
+        assertEquals(3, fx.rt.web().server("s7").weight());
+        JsonNode bad = json(fx.send("POST", "/api/backends/web/servers",
+                "{\"name\":\"s8\",\"address\":\"127.0.0.1\",\"port\":10008,\"options\":\"check intr 1s\"}", T), 400);
+        assertTrue(bad.get("error").asText().contains("intr"), bad.toString());
+        assertEquals(400, fx.send("POST", "/api/backends/web/servers",
+                "{\"name\":\"s8\",\"address\":\"127.0.0.1\",\"port\":10008,\"options\":\"check\\nfrontend x\"}", T).statusCode());
+        assertNull(fx.rt.web().server("s8"));
+    }
+
+    @Test
     void reloadReportsSuccessOrKeepsTheOldConfigWithTheError() throws Exception {
         JsonNode ok = json(fx.send("POST", "/api/reload", "", T), 200);
         assertTrue(ok.get("ok").asBoolean());

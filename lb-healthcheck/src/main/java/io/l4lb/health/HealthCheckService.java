@@ -77,6 +77,36 @@ public final class HealthCheckService implements PassiveObservationSink, AutoClo
         }
     }
 
+    /**
+     * Starts checking one server added at run time (admin API, reload), when it has {@code check}
+     * or an agent port; its first check comes at a random point of its {@code inter} so a reload
+     * adding many servers does not fire them all at once. Returns false when the server is not
+     * checked (no check configured, or already checked). Control plane thread.
+     */
+    public synchronized boolean startServer(BackendRuntime b, ServerRuntime s) {
+        ServerOptions o = s.config().options();
+        if ((!o.check() && o.agentPort() <= 0) || tasks.containsKey(s)) {
+            return false;
+        }
+        HealthCheckConfig hc = b.config().check();
+        SslContext ssl = o.checkSsl() || usesStepSsl(hc) ? CheckSsl.clientContext(o) : null;
+        ServerCheckTask t = new ServerCheckTask(new ServerHealth(b, s, clock, log), CheckerFactory.forConfig(hc),
+                group.next(), channelClass, clock, ssl, spreadChecksPercent, random, b.config().timeouts());
+        tasks.put(s, t);
+        t.start(random.nextLong(Math.max(1, o.inter().toNanos())));
+        return true;
+    }
+
+    /** Stops checking a server removed at run time (an in-flight check completes and is ignored). */
+    public synchronized boolean stopServer(ServerRuntime s) {
+        ServerCheckTask t = tasks.remove(s);
+        if (t == null) {
+            return false;
+        }
+        t.stop();
+        return true;
+    }
+
     private static boolean usesStepSsl(HealthCheckConfig hc) {
         return hc != null && hc.tcpSteps().stream().anyMatch(HealthCheckConfig.TcpCheckStep::ssl);
     }

@@ -8,6 +8,9 @@ import io.l4lb.admin.AdminException;
 import io.l4lb.admin.RuntimeView;
 import io.l4lb.admin.http.AdminRequest;
 import io.l4lb.admin.http.AdminResponse;
+import io.l4lb.core.config.ConfigException;
+import io.l4lb.core.config.ConfigParser;
+import io.l4lb.core.config.L4Config;
 import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.state.AdminState;
 import io.l4lb.core.state.BackendRuntime;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The JSON runtime API under {@code /api}. Paths (methods):
@@ -25,7 +29,7 @@ import java.util.Set;
  * /api/backends                                 GET
  * /api/backends/B                               GET
  * /api/servers                                  GET   every server of every backend
- * /api/backends/B/servers                       GET, POST {"name","address","port","weight","backup"}
+ * /api/backends/B/servers                       GET, POST {"name","address","port","weight","backup","options"}
  * /api/backends/B/servers/S                     GET, DELETE
  * /api/backends/B/servers/S/weight              PUT/POST {"weight": 0..256}
  * /api/backends/B/servers/S/state               PUT/POST {"state": "ready"|"drain"|"maint"}
@@ -202,11 +206,35 @@ public final class ApiRoutes {
         if (weight < 0 || weight > MAX_WEIGHT || (b.has("weight") && !b.get("weight").isIntegralNumber())) {
             throw new AdminException(400, "'weight' must be an integer 0.." + MAX_WEIGHT);
         }
-        ServerConfig.ServerOptions o = ServerConfig.ServerOptions.DEFAULTS.withWeight(weight)
-                .withBackup(b.path("backup").asBoolean(false));
+        ServerConfig.ServerOptions o = serverOptions(b);
+        o = o.withWeight(b.has("weight") ? weight : o.weight())
+                .withBackup(b.has("backup") ? b.path("backup").asBoolean(false) : o.backup());
         ServerConfig cfg = new ServerConfig(name, address, port.asInt(), o, io.l4lb.core.config.SourcePos.NONE);
         ServerRuntime s = view.addServer(be, cfg);
         return json(201, json.server(be, s));
+    }
+
+    /**
+     * Optional {@code "options"}: the keywords of a config {@code server} line (e.g.
+     * {@code "check inter 1s fall 2 on-marked-down shutdown-sessions"}), as HAProxy's runtime
+     * {@code add server} takes them, read by the config parser itself; {@code weight}/{@code backup}
+     * fields of the body win over the same keywords. Without it the server has the defaults (no check).
+     */
+    private static ServerConfig.ServerOptions serverOptions(JsonNode b) {
+        JsonNode v = b.get("options");
+        if (v == null || v.isNull()) {
+            return ServerConfig.ServerOptions.DEFAULTS;
+        }
+        if (!v.isTextual() || v.asText().contains("\n") || v.asText().contains("\r")) {
+            throw new AdminException(400, "'options' must be one line of server keywords (a string)");
+        }
+        try {
+            L4Config c = ConfigParser.parse("options", "backend api\n    server s 127.0.0.1:1 " + v.asText() + "\n");
+            return c.backends().get("api").servers().getFirst().options();
+        } catch (ConfigException e) {
+            throw new AdminException(400, "'options': " + e.errors().stream()
+                    .map(d -> "'" + d.keyword() + "': " + d.message()).collect(Collectors.joining("; ")));
+        }
     }
 
     private static String text(JsonNode b, String field) {

@@ -15,13 +15,15 @@ import java.util.List;
  * cache line (siblings are adjacent) without chasing the winner's index into a server array; the
  * cost of a level is then a load, a compare and a store. Costs are compared by cross
  * multiplication in longs, never by division ({@code num} is capped below 2^40 and {@code den}
- * below 2^23, so the products cannot overflow and both pack into one long per server). Equal costs are broken by the least recently picked
- * server (a pick sequence stamped on the winner), so ties rotate instead of always landing on the
- * first server; never-picked servers tie-break by index. Weight 0 servers are not in the tree.
+ * below 2^23, so the products cannot overflow and both pack into one long). Equal costs are
+ * broken by the least recently picked server (a pick sequence stamped on the winner), so ties
+ * rotate instead of always landing on the first server; never-picked servers tie-break by index. Weight 0 servers are not in the tree.
  *
- * <p>Concurrency: no locks. Leaf costs, pick stamps and node winners are single array slots
- * written and read with opaque access (never torn, eventually visible). Every pick and every
- * {@link #loadChanged} recomputes the nodes on its server's path from the current children.
+ * <p>Concurrency: no locks. A node's two words (cost, stamp + index) are written and read with
+ * opaque access: each word is never torn and eventually visible, the pair may be read half old,
+ * half new. Every pick and every {@link #loadChanged} writes its leaf, then recomputes the nodes
+ * on its path from the two children as they are now; a pick first re-checks the root against its
+ * winner's leaf.
  * Two racing repairs may leave a node holding a winner that is not (or no longer) the best of its
  * children; the next repair through that node fixes it, and every node lies on the path of a
  * server whose next pick or connection open/close repairs it. So the tree is exact when used from
@@ -132,13 +134,15 @@ abstract sealed class LoadTree implements Scheduler
             long leafK = (long) LONGS.getOpaque(tree, 2 * leaf);
             long leafInfo = (long) LONGS.getOpaque(tree, 2 * leaf + 1);
             if ((leafK != k || leafInfo != info) && attempt < 2) {
-                repair(leaf);
+                // The root lags its winner's leaf: recompute the whole path, without stopping
+                // early at an unchanged node (a stale node above it is what we must heal).
+                repair(leaf, true);
                 continue;
             }
             long t = (long) STAMP.getOpaque(this) + 1;
             STAMP.setOpaque(this, t);
             LONGS.setOpaque(tree, 2 * leaf + 1, t << INDEX_BITS | w);
-            repair(leaf);
+            repair(leaf, false);
             return w;
         }
     }
@@ -151,7 +155,7 @@ abstract sealed class LoadTree implements Scheduler
         int leaf = size + index;
         long k = key(index, cost(loads[index]));
         LONGS.setOpaque(tree, 2 * leaf, k);
-        repair(leaf);
+        repair(leaf, false);
     }
 
     /**
@@ -159,9 +163,9 @@ abstract sealed class LoadTree implements Scheduler
      * level the better of the two children goes up, both read back from the tree (siblings share
      * a cache line), so a fresher value a racing repair wrote meanwhile is not overwritten with
      * what this one saw earlier. Stops where a node is unchanged, since every node above is a
-     * function of its children only.
+     * function of its children only -- unless {@code full}, which recomputes up to the root.
      */
-    private void repair(int c) {
+    private void repair(int c, boolean full) {
         while (c > 1) {
             int left = c & ~1;
             long kl = (long) LONGS.getOpaque(tree, 2 * left);
@@ -172,7 +176,8 @@ abstract sealed class LoadTree implements Scheduler
             long k = l ? kl : kr;
             long info = l ? il : ir;
             c >>= 1;
-            if ((long) LONGS.getOpaque(tree, 2 * c) == k && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
+            if (!full && (long) LONGS.getOpaque(tree, 2 * c) == k
+                    && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
                 return;
             }
             LONGS.setOpaque(tree, 2 * c, k);

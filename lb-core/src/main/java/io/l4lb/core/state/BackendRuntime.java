@@ -224,7 +224,7 @@ public final class BackendRuntime {
         Map<ServerRuntime, Integer> index = new IdentityHashMap<>();
         for (int i = 0; i < members.size(); i++) {
             ServerRuntime s = members.get(i);
-            sched.add(new SchedServer(s.name(), s.effectiveWeight(), s.load()));
+            sched.add(new SchedServer(s.name(), s.effectiveWeight(), s.load(), s.config().options().maxconn()));
             index.put(s, i);
         }
         snapshot.set(new Snapshot(List.copyOf(members), factory.create(sched), index, backups));

@@ -140,4 +140,20 @@ class BackendRuntimeTest {
         be.setHealth(s, true, "resolved");
         assertEquals("dns", be.pick(0).name());
     }
+
+    @Test
+    void balanceFirstSeesServerMaxconn() {
+        ServerConfig ac = ServerConfig.of("a", "127.0.0.1", 1000);
+        ac = ac.withOptions(ac.options().withMaxconn(2, 0));
+        ServerRuntime a = new ServerRuntime(ac, new InetSocketAddress("127.0.0.1", 1000));
+        ServerRuntime b = server("b", false);
+        BackendRuntime be = new BackendRuntime(BackendConfig.of("be", "first", List.of()), List.of(a, b));
+        assertEquals("a", be.pick(0).name());
+        be.connectionOpened(a);
+        assertEquals("a", be.pick(0).name());
+        be.connectionOpened(a);
+        assertEquals("b", be.pick(0).name());
+        be.connectionClosed(a);
+        assertEquals("a", be.pick(0).name());
+    }
 }

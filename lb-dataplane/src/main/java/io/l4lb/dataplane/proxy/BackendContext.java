@@ -33,6 +33,8 @@ final class BackendContext {
         // HAProxy: "timeout queue" defaults to "timeout connect".
         Duration queue = c.timeouts().queue() != null ? c.timeouts().queue() : connect;
         this.queueTimeoutNanos = queue == null ? 0 : queue.toNanos();
+        // on-marked-down shutdown-sessions / on-marked-up shutdown-backup-sessions close our sessions.
+        runtime.setSessionTerminator(new SessionShutdown(this));
     }
 
     BackendRuntime runtime() {
@@ -47,6 +49,11 @@ final class BackendContext {
     ServerGate gate(ServerRuntime s) {
         ServerGate g = gates.get(s);
         return g != null ? g : gates.computeIfAbsent(s, ServerGate::new);
+    }
+
+    /** The gate of a server that took connections here, or null (no live session to close). */
+    ServerGate existingGate(ServerRuntime s) {
+        return gates.get(s);
     }
 
     /** Null when {@code persist} is off. */

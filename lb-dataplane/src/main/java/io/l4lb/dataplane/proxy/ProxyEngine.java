@@ -78,6 +78,14 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     /**
+     * The event loops, null before {@link #start}: other per-connection work of the process (the
+     * health checks) runs on them too, so each check shares its loop with traffic, as in HAProxy.
+     */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /**
      * Registers a frontend and the backends it may route to (by name). Call before {@link #start}.
      *
      * @throws IllegalArgumentException when a rule names an unknown backend or an unsupported ACL

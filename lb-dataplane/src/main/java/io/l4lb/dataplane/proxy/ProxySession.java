@@ -135,6 +135,7 @@ final class ProxySession implements ServerGate.Waiter {
         if (what == WAIT_SERVER) {
             cancelStepTimer();
             slotHeld = true;
+            gate.live().add(loop, this);
             backend.runtime().connectionOpened(server);
             connect();
         } else {
@@ -265,6 +266,7 @@ final class ProxySession implements ServerGate.Waiter {
         gate = backend.gate(s);
         if (gate.tryAcquire()) {
             slotHeld = true;
+            gate.live().add(loop, this);
             backend.runtime().connectionOpened(s);
             connect();
             return;
@@ -402,6 +404,7 @@ final class ProxySession implements ServerGate.Waiter {
     private void releaseServer() {
         if (slotHeld) {
             slotHeld = false;
+            gate.live().remove(loop, this);
             backend.runtime().connectionClosed(server);
             gate.release();
         }

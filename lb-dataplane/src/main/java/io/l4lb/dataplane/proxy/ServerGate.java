@@ -21,11 +21,17 @@ final class ServerGate {
     private final int maxqueue;
     private final AtomicInteger used = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
+    private final LiveSessions live = new LiveSessions();
 
     ServerGate(ServerRuntime server) {
         this.server = server;
         this.maxconn = server.config().options().maxconn();
         this.maxqueue = server.config().options().maxqueue();
+    }
+
+    /** The sessions holding a slot here (for shutdown-sessions). */
+    LiveSessions live() {
+        return live;
     }
 
     ServerRuntime server() {

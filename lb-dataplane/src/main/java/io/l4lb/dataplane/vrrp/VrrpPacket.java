@@ -1,5 +1,7 @@
 package io.l4lb.dataplane.vrrp;
 
+import io.l4lb.dataplane.packet.wire.Bytes;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -78,18 +80,8 @@ public final class VrrpPacket {
      * that carries its checksum the result is 0.
      */
     public static int checksum(MemorySegment buf, long off, int len, int src, int dst) {
-        long sum = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + PROTOCOL + len;
-        int i = 0;
-        for (; i + 1 < len; i += 2) {
-            sum += buf.get(BE_SHORT, off + i) & 0xFFFF;
-        }
-        if (i < len) {
-            sum += (buf.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
+        long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + PROTOCOL + len;
+        return Bytes.finish(Bytes.sum(buf, off, len, pseudo));
     }
 
     public static int version(MemorySegment b, long off) {

@@ -3,6 +3,7 @@ package io.l4lb.server.admin;
 import io.l4lb.core.config.L4Config;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.ServerAddressResolver;
+import io.l4lb.server.runtime.ServerMembershipListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +16,15 @@ public final class AdminWiring {
     /** Starts the admin plane over {@code runtime}; the result closes it (listeners, reload worker). */
     public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out)
             throws Exception {
+        return start(file, config, runtime, out, ServerMembershipListener.NONE);
+    }
+
+    /** As above; {@code membership} follows servers added/removed by the API or a reload (health checks). */
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
+                                      ServerMembershipListener membership) throws Exception {
         ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
                 new ServerAddressResolver(ServerAddressResolver.SYSTEM));
+        view.setMembershipListener(membership);
         AdminPlane plane = AdminPlane.start(config, view);
         if (!plane.adminAddresses().isEmpty()) {
             out.println("l4lb: admin API listening on " + plane.adminAddresses());

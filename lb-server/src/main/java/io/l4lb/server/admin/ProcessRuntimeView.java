@@ -14,6 +14,7 @@ import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
 import io.l4lb.server.runtime.ProxyRuntime;
+import io.l4lb.server.runtime.ServerMembershipListener;
 import io.l4lb.server.runtime.ServerAddressResolver;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,6 +59,28 @@ public final class ProcessRuntimeView implements RuntimeView {
 
     /** Declaration order of {@link #backends} (Map.copyOf does not keep it). */
     private volatile List<String> order;
+    /** Told of servers added/removed by the API or a reload (health checks follow them). */
+    private volatile ServerMembershipListener membership = ServerMembershipListener.NONE;
+
+    public void setMembershipListener(ServerMembershipListener l) {
+        this.membership = l == null ? ServerMembershipListener.NONE : l;
+    }
+
+    @Override
+    public ServerRuntime addServer(BackendRuntime backend, ServerConfig server) {
+        ServerRuntime s = RuntimeView.super.addServer(backend, server);
+        membership.serverAdded(backend, s);
+        return s;
+    }
+
+    @Override
+    public ServerRuntime removeServer(BackendRuntime backend, String server) {
+        ServerRuntime s = RuntimeView.super.removeServer(backend, server);
+        if (s != null) {
+            membership.serverRemoved(backend, s);
+        }
+        return s;
+    }
 
     public L4Config currentConfig() {
         return config;
@@ -134,11 +157,15 @@ public final class ProcessRuntimeView implements RuntimeView {
             }
             List<ServerRuntime> servers = new ArrayList<>();
             bc.servers().forEach(sc -> servers.add(newServer(sc)));
-            nextBackends.put(name, new BackendRuntime(bc, servers));
+            BackendRuntime added = new BackendRuntime(bc, servers);
+            nextBackends.put(name, added);
+            servers.forEach(s -> membership.serverAdded(added, s));
             out0.add("backend " + name + " added");
         }
         for (String name : plan.backendsRemoved()) {
-            if (nextBackends.remove(name) != null) {
+            BackendRuntime removed = nextBackends.remove(name);
+            if (removed != null) {
+                removed.servers().forEach(s -> membership.serverRemoved(removed, s));
                 out0.add("backend " + name + " removed");
             }
         }
@@ -184,11 +211,17 @@ public final class ProcessRuntimeView implements RuntimeView {
             String what = "server " + c.backend() + "/" + c.server();
             switch (c.kind()) {
                 case ADDED -> {
-                    be.addServer(newServer(c.config()));
+                    ServerRuntime s = newServer(c.config());
+                    if (be.addServer(s)) {
+                        membership.serverAdded(be, s);
+                    }
                     out.add(what + " added");
                 }
                 case REMOVED -> {
-                    be.removeServer(c.server());
+                    ServerRuntime s = be.removeServer(c.server());
+                    if (s != null) {
+                        membership.serverRemoved(be, s);
+                    }
                     out.add(what + " removed (live connections end on their own)");
                 }
                 case WEIGHT -> {
@@ -199,8 +232,14 @@ public final class ProcessRuntimeView implements RuntimeView {
                     out.add(what + " weight " + c.config().options().weight());
                 }
                 case CHANGED -> {
-                    be.removeServer(c.server());
-                    be.addServer(newServer(c.config()));
+                    ServerRuntime old = be.removeServer(c.server());
+                    if (old != null) {
+                        membership.serverRemoved(be, old);
+                    }
+                    ServerRuntime s = newServer(c.config());
+                    if (be.addServer(s)) {
+                        membership.serverAdded(be, s);
+                    }
                     out.add(what + " changed (new settings, counters restart)");
                 }
             }

@@ -6,6 +6,7 @@ import io.l4lb.core.config.Diagnostic;
 import io.l4lb.core.config.L4Config;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.server.runtime.HealthWiring;
 import io.l4lb.server.runtime.Lifecycle;
 import io.l4lb.server.runtime.PacketWiring;
 import io.l4lb.server.runtime.ProxyRuntime;
@@ -36,7 +37,9 @@ public final class RunCommand implements Command {
                 SIGTERM/SIGINT, which stops accepting, lets live connections finish for up to
                 'hard-stop-after' (global), then closes them.
                 Server host names are resolved once at start (init-addr); a name that does not
-                resolve starts DOWN. Exit status: 1 invalid config or bind failure, 2 usage error.""";
+                resolve starts DOWN. Health checks (check, agent-check, observe layer4) run on
+                the proxy's event loops, also for servers added later by the API or a reload.
+                Exit status: 1 invalid config or bind failure, 2 usage error.""";
     }
 
     @Override
@@ -77,12 +80,18 @@ public final class RunCommand implements Command {
         for (Diagnostic d : config.warnings()) {
             err.println(d);
         }
-        ProxyRuntime runtime;
+        HealthWiring health = new HealthWiring(config.global());
+        ProxyRuntime runtime = null;
         try {
-            runtime = ProxyRuntime.of(config);
+            runtime = ProxyRuntime.of(config, health);
             runtime.start();
+            health.start(runtime);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("[ALERT] " + e.getMessage());
+            health.close();
+            if (runtime != null) {
+                runtime.close();
+            }
             return 1;
         }
         describe(runtime, config, out, err);
@@ -91,21 +100,23 @@ public final class RunCommand implements Command {
             packet = PacketWiring.start(config, runtime.backends(), out, err);
         } catch (Exception e) {
             err.println("[ALERT] packet plane: " + e.getMessage());
+            health.close();
             runtime.close();
             return 1;
         }
         AutoCloseable admin;
         try {
-            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out);
+            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out, health);
         } catch (Exception e) {
             err.println("[ALERT] admin: " + e);
+            health.close();
             runtime.close();
             if (packet != null) {
                 packet.close();
             }
             return 1;
         }
-        Lifecycle.stopOnSignal(runtime, admin, packet == null ? () -> { } : packet);
+        Lifecycle.stopOnSignal(runtime, List.of(health), admin, packet == null ? () -> { } : packet);
         return 0;
     }
 

@@ -68,8 +68,12 @@ public final class ProxyRuntime implements AutoCloseable {
     }
 
     public static ProxyRuntime of(L4Config config) {
-        return new ProxyRuntime(config, new ServerAddressResolver(ServerAddressResolver.SYSTEM),
-                PassiveObservationSink.NONE);
+        return of(config, PassiveObservationSink.NONE);
+    }
+
+    /** With the dataplane's connect outcomes going to {@code sink} (the health checks' passive observation). */
+    public static ProxyRuntime of(L4Config config, PassiveObservationSink sink) {
+        return new ProxyRuntime(config, new ServerAddressResolver(ServerAddressResolver.SYSTEM), sink);
     }
 
     public void start() throws InterruptedException {

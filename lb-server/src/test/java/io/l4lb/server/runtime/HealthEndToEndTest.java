@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.l4lb.core.config.ConfigParser;
+import io.l4lb.core.config.L4Config;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.PassiveObservationSink;
 import io.l4lb.core.state.ServerRuntime;
-import io.l4lb.core.time.NanoClock;
-import io.l4lb.health.HealthCheckService;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -139,7 +135,7 @@ class HealthEndToEndTest {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -174,21 +170,23 @@ class HealthEndToEndTest {
                         server a 127.0.0.1:%d %s
                         server b 127.0.0.1:%d %s
                     """.formatted(freePort(), portA, checkOpts, b.port(), checkOpts);
-            MultiThreadIoEventLoopGroup checks = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             List<String> log = new CopyOnWriteArrayList<>();
-            HealthCheckService health = new HealthCheckService(checks, NioSocketChannel.class, NanoClock.SYSTEM, 0, log::add);
+            L4Config config = ConfigParser.parse("e2e.cfg", cfg);
+            // As `l4lb run` does: checks on the proxy's own (single, nbthread 1) event loop.
+            HealthWiring health = new HealthWiring(config.global(), log::add);
             RecordingSink sink = new RecordingSink(health);
             AtomicBoolean stop = new AtomicBoolean();
             ConcurrentLinkedQueue<Outcome> results = new ConcurrentLinkedQueue<>();
             List<Thread> clients = new CopyOnWriteArrayList<>();
-            try (ProxyRuntime rt = new ProxyRuntime(ConfigParser.parse("e2e.cfg", cfg),
+            try (ProxyRuntime rt = new ProxyRuntime(config,
                     new ServerAddressResolver(ServerAddressResolver.SYSTEM), sink)) {
                 rt.start();
                 BackendRuntime farm = rt.backends().get("farm");
                 ServerRuntime sa = farm.server("a");
                 LinkedBlockingQueue<Outcome> changes = new LinkedBlockingQueue<>();
                 farm.addListener((be, s, usable, why) -> changes.add(new Outcome(System.nanoTime(), s.name() + (usable ? " up" : " down"))));
-                health.start(rt.backends().values());
+                health.start(rt);
+                assertTrue(health.service().health(sa) != null, "a is checked");
                 InetSocketAddress vip = rt.boundAddresses("web").getFirst();
                 CountDownLatch warm = new CountDownLatch(50);
                 for (int i = 0; i < 4; i++) {
@@ -260,8 +258,7 @@ class HealthEndToEndTest {
                 for (Thread t : clients) {
                     t.join(10_000);
                 }
-                health.stop();
-                checks.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+                health.close();
             }
         } finally {
             a.close();

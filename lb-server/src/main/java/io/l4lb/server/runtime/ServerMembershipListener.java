@@ -1,0 +1,24 @@
+package io.l4lb.server.runtime;
+
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.ServerRuntime;
+
+/**
+ * Told when a server joins or leaves a running backend (admin API, reload), so per-server
+ * services such as health checks follow. Called on the control plane, after the backend changed.
+ */
+public interface ServerMembershipListener {
+    void serverAdded(BackendRuntime backend, ServerRuntime server);
+
+    void serverRemoved(BackendRuntime backend, ServerRuntime server);
+
+    ServerMembershipListener NONE = new ServerMembershipListener() {
+        @Override
+        public void serverAdded(BackendRuntime backend, ServerRuntime server) {
+        }
+
+        @Override
+        public void serverRemoved(BackendRuntime backend, ServerRuntime server) {
+        }
+    };
+}

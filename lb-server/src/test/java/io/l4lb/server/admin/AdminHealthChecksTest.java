@@ -1,0 +1,176 @@
+package io.l4lb.server.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.l4lb.core.config.ConfigParser;
+import io.l4lb.core.config.L4Config;
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.server.runtime.HealthWiring;
+import io.l4lb.server.runtime.ProxyRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Servers that join or leave the running process are health-checked like the configured ones:
+ * wired as {@code l4lb run} does ({@link HealthWiring} given to {@link AdminWiring}), a server
+ * added through the HTTP API or by a reload, whose port refuses, is checked and goes DOWN; one
+ * removed stops being checked.
+ */
+class AdminHealthChecksTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> closers = new ArrayList<>();
+    private final LinkedBlockingQueue<String> changes = new LinkedBlockingQueue<>();
+    private Path cfg;
+    private int adminPort;
+    private int fePort;
+    private int originPort;
+    private Path token;
+    private ProxyRuntime runtime;
+    private HealthWiring health;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closers.size() - 1; i >= 0; i--) {
+            closers.get(i).close();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private String config(String extraServers) {
+        return """
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 30s
+                    timeout server 30s
+                frontend fe
+                    bind 127.0.0.1:%d
+                    default_backend web
+                backend web
+                    balance roundrobin
+                    server s1 127.0.0.1:%d check inter 100ms fall 2 rise 2
+                %s
+                admin
+                    bind 127.0.0.1:%d
+                    token-file %s
+                """.formatted(fePort, originPort, extraServers, adminPort, token);
+    }
+
+    private BackendRuntime start() throws Exception {
+        ServerSocket origin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closers.add(origin); // accepts in the kernel backlog: enough for TCP checks
+        originPort = origin.getLocalPort();
+        fePort = freePort();
+        adminPort = freePort();
+        token = dir.resolve("token");
+        Files.writeString(token, "t0k\n");
+        cfg = dir.resolve("l4lb.cfg");
+        Files.writeString(cfg, config(""));
+        L4Config config = ConfigParser.parseFile(cfg);
+        health = new HealthWiring(config.global());
+        runtime = ProxyRuntime.of(config, health);
+        closers.add(runtime);
+        runtime.start();
+        health.start(runtime);
+        closers.add(health);
+        closers.add(AdminWiring.start(cfg, config, runtime,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), health));
+        BackendRuntime web = runtime.backends().get("web");
+        web.addListener((be, s, usable, why) -> changes.add(s.name() + (usable ? " up" : " down: " + why)));
+        return web;
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                    .header("Authorization", "Bearer t0k")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void aServerAddedThroughTheApiIsCheckedAndGoesDownWhenItsPortRefuses() throws Exception {
+        BackendRuntime web = start();
+        int refused = freePort();
+        HttpResponse<String> r = send("POST", "/api/backends/web/servers", """
+                {"name": "s9", "address": "127.0.0.1", "port": %d, "options": "check inter 100ms fall 2 rise 2"}
+                """.formatted(refused));
+        assertEquals(201, r.statusCode(), r.body());
+        ServerRuntime s9 = web.server("s9");
+        assertNotNull(health.service().health(s9), "s9 is checked");
+        String change = changes.poll(10, TimeUnit.SECONDS);
+        assertNotNull(change, "s9 goes down");
+        assertTrue(change.startsWith("s9 down"), change);
+        assertEquals("L4CON", s9.lastCheck().status(), "" + s9.lastCheck());
+        assertTrue(web.server("s1").usable(), "the configured server is still up");
+        assertTrue(send("GET", "/api/backends/web/servers/s9", null).body().contains("\"DOWN\""));
+
+        // Without "check" an added server is not checked (the API's default), as HAProxy's add server.
+        assertEquals(201, send("POST", "/api/backends/web/servers",
+                "{\"name\": \"s10\", \"address\": \"127.0.0.1\", \"port\": %d}".formatted(refused)).statusCode());
+        assertNull(health.service().health(web.server("s10")));
+
+        assertEquals(200, send("DELETE", "/api/backends/web/servers/s9", null).statusCode());
+        assertNull(health.service().health(s9), "removed: no longer checked");
+    }
+
+    @Test
+    void reloadStartsChecksForAddedServersAndStopsThemForRemovedOnes() throws Exception {
+        BackendRuntime web = start();
+        ServerRuntime s1 = web.server("s1");
+        assertNotNull(health.service().health(s1));
+        int refused = freePort();
+        Files.writeString(cfg, config("    server s2 127.0.0.1:%d check inter 100ms fall 1 rise 2\n".formatted(refused)));
+        HttpResponse<String> r = send("POST", "/api/reload", "");
+        assertEquals(200, r.statusCode(), r.body());
+        ServerRuntime s2 = web.server("s2");
+        assertNotNull(s2, r.body());
+        assertNotNull(health.service().health(s2), "s2 is checked");
+        String change = changes.poll(10, TimeUnit.SECONDS);
+        assertNotNull(change, "s2 goes down");
+        assertTrue(change.startsWith("s2 down"), change);
+        assertNotNull(health.service().health(s1), "unchanged s1 keeps its checks");
+
+        // Changed settings: a new runtime state, checked in place of the old one.
+        Files.writeString(cfg, config("    server s2 127.0.0.1:%d check inter 200ms fall 1 rise 2\n".formatted(refused)));
+        assertEquals(200, send("POST", "/api/reload", "").statusCode());
+        ServerRuntime s2b = web.server("s2");
+        assertTrue(s2b != s2);
+        assertNull(health.service().health(s2), "the old state is no longer checked");
+        assertNotNull(health.service().health(s2b));
+
+        Files.writeString(cfg, config(""));
+        assertEquals(200, send("POST", "/api/reload", "").statusCode());
+        assertNull(web.server("s2"));
+        assertNull(health.service().health(s2b), "removed: no longer checked");
+        assertNotNull(health.service().health(s1));
+    }
+}
