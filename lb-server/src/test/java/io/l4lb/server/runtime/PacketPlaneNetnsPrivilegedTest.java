@@ -122,8 +122,8 @@ class PacketPlaneNetnsPrivilegedTest {
                 backend farm
                     forward %2$s
                     balance rr
-                    server rs1 %3$s:80
-                    server rs2 %4$s:80
+                    server rs1 %3$s:80 check inter 200ms fall 2 rise 2
+                    server rs2 %4$s:80 check inter 200ms fall 2 rise 2
                 frontend sticky
                     bind %1$s:81
                     default_backend sticky
@@ -145,9 +145,10 @@ class PacketPlaneNetnsPrivilegedTest {
         Map<String, Integer> rr = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 10); do curl -s --max-time 5 "
                 + "--retry 5 --retry-connrefused --retry-delay 1 http://" + vip + "/who; echo; done"));
         assertEquals(Map.of("rs1", 5, "rs2", 5), rr, "rr over two real servers");
+        // the 11th connection goes to "first", so the next one (the slow download) to "other"
         String first = lab.exec(cl, "sh", "-c", "curl -s --max-time 5 http://" + vip + "/who").trim();
         String other = first.equals("rs1") ? "rs2" : "rs1";
-        drainKeepsEstablishedFlows(dir, cl, lb, vip, other, first);
+        failedCheckKeepsEstablishedFlows(dir, cl, lb, vip, other, first);
 
         // persist 60s: every connection of this client lands on one server
         Map<String, Integer> sticky = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 6); do curl -s --max-time 5 "
@@ -185,29 +186,34 @@ class PacketPlaneNetnsPrivilegedTest {
     }
 
     /**
-     * The next rr pick is {@code target}: a slow 20 MB download starts there, then the admin API puts
-     * {@code target} in maintenance (what a failed check does to the scheduler snapshot). New
-     * connections all go to {@code survivor}; the download continues to its last byte (LVS's
-     * expire_nodest_conn=0).
+     * The next rr pick is {@code target}: a slow 20 MB download starts there, then the target's
+     * health check (TCP connect from the LB's address, every 200 ms, fall 2) starts failing (an nft
+     * rule in its namespace resets connections from the LB). Once the admin API reports it down,
+     * new connections all go to {@code survivor}, and the download continues to its last byte
+     * (LVS's expire_nodest_conn=0).
      */
-    private void drainKeepsEstablishedFlows(Path dir, String cl, String lb, String vip, String target, String survivor)
-            throws Exception {
+    private void failedCheckKeepsEstablishedFlows(Path dir, String cl, String lb, String vip, String target,
+                                                  String survivor) throws Exception {
         Path sha = dir.resolve("slow.sha");
         Process slow = lab.startAwaiting(cl, dir.resolve("slow.log"), "started", "sh", "-c",
                 "curl -s --max-time 60 --limit-rate 4M http://" + vip + "/blob | { head -c 65536 > " + dir.resolve("head")
                         + "; echo started; cat " + dir.resolve("head") + " - | sha256sum > " + sha + "; }");
-        String api = "http://127.0.0.1:9900/api/backends/farm/servers/" + target + "/maint";
-        lab.exec(lb, "curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer " + Files.readString(dir.resolve("token")).trim(), api);
+        String ns = lab.prefix() + target;
+        lab.exec(ns, "nft", "add table ip l4t");
+        lab.exec(ns, "nft", "add chain ip l4t in { type filter hook input priority 0 ; }");
+        lab.exec(ns, "nft", "add rule ip l4t in ip saddr " + lab.ip(2) + " tcp dport 80 reject with tcp reset");
+        // wait (bounded, 10 s) until the health checks took the target down
+        lab.exec(lb, "sh", "-c", "for i in $(seq 100); do curl -s http://127.0.0.1:9900/metrics | grep -Eq "
+                + "'^l4lb_server_up[{]proxy=\"farm\",server=\"" + target + "\"[}] 0' && exit 0; sleep 0.1; done; exit 1");
         Map<String, Integer> after = tally(lab.exec(cl, "sh", "-c", "for i in $(seq 4); do curl -s --max-time 5 "
                 + "http://" + vip + "/who; echo; done"));
-        assertEquals(Map.of(survivor, 4), after, target + " in maintenance takes no new flows");
+        assertEquals(Map.of(survivor, 4), after, target + " failing its check takes no new flows");
         assertTrue(slow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(sha256(Files.readAllBytes(dir.resolve("blob"))), Files.readString(sha).split(" ")[0],
                 "the established download on " + target + " completed");
         String targetLog = Files.readString(dir.resolve("http" + target.substring(2) + ".log"));
         assertTrue(targetLog.contains("serving blob"), "the slow download was served by " + target);
-        lab.exec(lb, "curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer " + Files.readString(dir.resolve("token")).trim(),
-                api.replace("/maint", "/ready"));
+        lab.exec(ns, "nft", "delete table ip l4t");
     }
 
     /** The value of the sample of {@code name} whose labels include all of {@code labels}. */
