@@ -3,7 +3,9 @@ package io.l4lb.server;
 import io.l4lb.server.cli.CheckCommand;
 import io.l4lb.server.cli.CtlCommand;
 import io.l4lb.server.cli.Command;
+import io.l4lb.server.cli.DecapCommand;
 import io.l4lb.server.cli.DemoCommand;
+import io.l4lb.server.cli.RealServerCommand;
 import io.l4lb.server.cli.RunCommand;
 import io.l4lb.server.cli.VersionCommand;
 import java.io.PrintStream;
@@ -47,7 +49,8 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.of(new CheckCommand(), new RunCommand(), new DemoCommand(), new CtlCommand(), new VersionCommand())) {
+        for (Command c : List.of(new CheckCommand(), new RunCommand(), new DemoCommand(), new CtlCommand(),
+                new RealServerCommand(), new DecapCommand(), new VersionCommand())) {
             m.put(c.name(), c);
         }
         return m;

@@ -48,6 +48,7 @@ public final class Libc {
     private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     // The same calls without errno capture: on JDK 25 captureCallState costs a 40-byte allocation
     // per call, too much for loops that must not allocate. They return -1 on failure.
@@ -255,6 +256,16 @@ public final class Libc {
         try {
             MemorySegment p = (MemorySegment) ERRNO_LOCATION.invokeExact();
             return p.reinterpret(4).get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** open(2) of a device file (no O_CREAT, so no mode): the fd, or {@code -errno}. */
+    public static int open(String path, int flags) {
+        MemorySegment c = CAPTURE_SEGMENT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return intResult((int) OPEN.invokeExact(c, arena.allocateFrom(path), flags), c);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -8,6 +8,7 @@ import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.server.runtime.HealthWiring;
 import io.l4lb.server.runtime.Lifecycle;
+import io.l4lb.server.runtime.PacketWiring;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.VrrpWiring;
 import java.io.IOException;
@@ -32,11 +33,11 @@ public final class RunCommand implements Command {
         return """
                 usage: l4lb run -f FILE
 
-                Starts every 'mode tcp' frontend of FILE in proxy (NAT) mode and every 'vrrp'
-                section (VIPs bound with IP_FREEBIND), and runs until SIGTERM/SIGINT, which first
-                stops VRRP (a master sends priority 0 and gives its VIPs away), then stops
-                accepting, lets live connections finish for up to 'hard-stop-after' (global), then
-                closes them.
+                Starts every 'mode tcp' frontend of FILE (proxy mode on Netty; 'forward dr' and
+                'forward tunnel' backends on the AF_PACKET packet plane) and every 'vrrp' section
+                (VIPs bound with IP_FREEBIND), and runs until SIGTERM/SIGINT, which first stops
+                VRRP (a master sends priority 0 and gives its VIPs away), then stops accepting,
+                lets live connections finish for up to 'hard-stop-after' (global), then closes them.
                 Server host names are resolved once at start (init-addr); a name that does not
                 resolve starts DOWN. Health checks (check, agent-check, observe layer4) run on
                 the proxy's event loops, also for servers added later by the API or a reload.
@@ -99,12 +100,27 @@ public final class RunCommand implements Command {
             return 1;
         }
         describe(runtime, config, out, err);
+        PacketWiring packet;
+        try {
+            packet = PacketWiring.start(config, runtime.backends(), out, err);
+        } catch (Exception e) {
+            err.println("[ALERT] packet plane: " + e.getMessage());
+            health.close();
+            runtime.close();
+            return 1;
+        }
+        if (packet != null && !vrrp.isEmpty()) {
+            followVrrp(packet, vrrp);
+        }
         try {
             vrrp.start();
         } catch (IOException | RuntimeException e) {
             err.println("[ALERT] vrrp: " + e.getMessage());
             health.close();
             runtime.close();
+            if (packet != null) {
+                packet.close();
+            }
             return 1;
         }
         AutoCloseable admin;
@@ -115,11 +131,42 @@ public final class RunCommand implements Command {
             vrrp.close();
             health.close();
             runtime.close();
+            if (packet != null) {
+                packet.close();
+            }
             return 1;
         }
         // VRRP first (priority 0: the peer takes over after Skew_Time), then health, then the drain.
-        Lifecycle.stopOnSignal(runtime, List.<AutoCloseable>of(vrrp, health), admin);
+        Lifecycle.stopOnSignal(runtime, List.<AutoCloseable>of(vrrp, health), admin,
+                packet == null ? () -> { } : packet);
         return 0;
+    }
+
+    /**
+     * In a VRRP pair only the master answers ARP for the VIPs (the standby must stay silent, or
+     * clients would send to both): answering is on while any instance of this node is MASTER.
+     */
+    private static void followVrrp(PacketWiring packet, VrrpWiring vrrp) {
+        packet.plane().setAnswering(false);
+        java.util.Set<String> masters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        vrrp.listeners().add(new io.l4lb.dataplane.vrrp.VrrpListener() {
+            @Override
+            public void onBecomeMaster(String instance, int priority) {
+                masters.add(instance);
+                packet.plane().setAnswering(true);
+            }
+
+            @Override
+            public void onBecomeBackup(String instance, int priority) {
+                onStop(instance);
+            }
+
+            @Override
+            public void onStop(String instance) {
+                masters.remove(instance);
+                packet.plane().setAnswering(!masters.isEmpty());
+            }
+        });
     }
 
     static void describe(ProxyRuntime runtime, L4Config config, PrintStream out, PrintStream err) {

@@ -29,20 +29,26 @@ import java.util.concurrent.CompletableFuture;
 public final class ProxyRuntime implements AutoCloseable {
     private final L4Config config;
     private final Map<String, BackendRuntime> backends = new LinkedHashMap<>();
+    private final Map<String, BackendRuntime> proxyBackends = new LinkedHashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final ProxyEngine engine;
 
     public ProxyRuntime(L4Config config, ServerAddressResolver resolver, PassiveObservationSink sink) {
         this.config = config;
         for (BackendConfig b : config.backends().values()) {
-            if (b.forward() != ForwardStyle.PROXY || b.mode() != ProxyMode.TCP) {
+            if (b.mode() != ProxyMode.TCP) {
                 continue;
             }
             List<ServerRuntime> servers = new ArrayList<>();
             for (ServerConfig s : b.servers()) {
                 servers.add(new ServerRuntime(s, resolver.resolve(s)));
             }
+            // dr/tunnel backends live in the same map (health checks, admin, stats see them all);
+            // only proxy ones are handed to the proxy engine, the packet plane takes the others.
             backends.put(b.name(), new BackendRuntime(b, servers));
+            if (b.forward() == ForwardStyle.PROXY) {
+                proxyBackends.put(b.name(), backends.get(b.name()));
+            }
         }
         ProxyEngine.Options o = ProxyEngine.Options.of(config.global()).withSink(sink);
         this.engine = new ProxyEngine(new ProxyEngine.Options(o.transport(), o.eventLoops(), o.globalMaxconn(),
@@ -52,11 +58,11 @@ public final class ProxyRuntime implements AutoCloseable {
                 skipped.add(f.name() + " (mode " + f.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
                 continue;
             }
-            if (f.defaultBackend() != null && !backends.containsKey(f.defaultBackend())) {
+            if (f.defaultBackend() != null && !proxyBackends.containsKey(f.defaultBackend())) {
                 skipped.add(f.name() + " (backend " + f.defaultBackend() + " is not forward proxy)");
                 continue;
             }
-            Map<String, BackendRuntime> reachable = new LinkedHashMap<>(backends);
+            Map<String, BackendRuntime> reachable = new LinkedHashMap<>(proxyBackends);
             engine.addFrontend(f, reachable);
         }
     }

@@ -93,7 +93,13 @@ public final class AfPacketIo implements PacketIo {
             req.set(U32, 4, blockCount);
             req.set(U32, 8, 2048); // frame size: V3 packs packets of any size into blocks
             req.set(U32, 12, blockSize / 2048 * blockCount);
-            req.set(U32, 16, 10); // retire a partly filled block after 10 ms
+            // Retire a partly filled block after 1 ms (the minimum): V3 hands a block to user space
+            // only when it is full or retired, so this bounds the latency a packet gets at low rates.
+            // 10 ms here held each ACK of a DR download and each SYN for up to 10 ms (measured:
+            // DR download 1.8 instead of 16.5 Gbit/s, 1,600 instead of 13,400 short connections/s;
+            // docs/benchmarks-packet.md). The price: a nearly empty block per millisecond at low
+            // rates, so give the ring many blocks (a stalled reader has blockCount ms of room).
+            req.set(U32, 16, 1);
             Libc.check("setsockopt(PACKET_RX_RING)", Libc.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, req, 28));
             MemorySegment ring = Mmap.map(fd, (long) blockSize * blockCount);
             MemorySegment sll = a.allocate(SockAddrs.SOCKADDR_LL_SIZE, 4);

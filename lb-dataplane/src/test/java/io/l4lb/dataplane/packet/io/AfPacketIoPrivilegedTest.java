@@ -97,8 +97,8 @@ class AfPacketIoPrivilegedTest {
     void fanoutHashKeepsEachFlowOnOneSocket() throws Exception {
         int group = (int) (ProcessHandle.current().pid() & 0x7fff) | 1;
         try (Arena arena = Arena.ofConfined();
-             AfPacketIo a = AfPacketIo.open(Libc.ifNameToIndex(lbSide), group, 1 << 16, 4);
-             AfPacketIo b = AfPacketIo.open(Libc.ifNameToIndex(lbSide), group, 1 << 16, 4);
+             AfPacketIo a = AfPacketIo.open(Libc.ifNameToIndex(lbSide), group, 1 << 16, 64);
+             AfPacketIo b = AfPacketIo.open(Libc.ifNameToIndex(lbSide), group, 1 << 16, 64);
              PacketSocket inject = PacketSocket.openSender(Libc.ifNameToIndex(peerSide))) {
             MemorySegment buf = arena.allocate(2048);
             for (int round = 0; round < 2; round++) {

@@ -18,13 +18,11 @@ import io.l4lb.dataplane.packet.Verdict;
 import io.l4lb.dataplane.packet.VirtualService;
 import io.l4lb.dataplane.packet.wire.Bytes;
 import io.l4lb.core.time.NanoClock;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -44,76 +42,39 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Privileged
 class DrNetnsPrivilegedTest {
-    private final String p = "pk" + ProcessHandle.current().pid() % 10000;
-    private final int net = 150 + (int) (ProcessHandle.current().pid() % 90);
-    private final List<String> namespaces = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
-    private final String lbDev = p + "lb";
+    private NetnsL2Lab lab;
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (Process pr : processes) {
-            pr.destroy();
-            if (!pr.waitFor(5, TimeUnit.SECONDS)) {
-                pr.destroyForcibly();
-            }
+        if (lab != null) {
+            lab.close();
         }
-        sh(false, "ip", "link", "del", lbDev);
-        for (String ns : namespaces) {
-            sh(false, "ip", "netns", "del", ns);
-        }
-    }
-
-    private String ip(int host) {
-        return "10." + net + ".0." + host;
-    }
-
-    private void host(String ns, String port, int hostNo) throws Exception {
-        sh(true, "ip", "netns", "add", ns);
-        namespaces.add(ns);
-        sh(true, "ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        sh(true, "ip", "link", "set", port, "netns", p + "sw");
-        sh(true, "ip", "-n", p + "sw", "link", "set", port, "master", "br0", "up");
-        sh(true, "ip", "-n", ns, "link", "set", "lo", "up");
-        sh(true, "ip", "-n", ns, "addr", "add", ip(hostNo) + "/24", "dev", "eth0");
-        sh(true, "ip", "-n", ns, "link", "set", "eth0", "up");
     }
 
     @Test
     void httpThroughTheVipWithDirectReturn(@TempDir Path dir) throws Exception {
-        sh(true, "ip", "netns", "add", p + "sw");
-        namespaces.add(p + "sw");
-        sh(true, "ip", "-n", p + "sw", "link", "add", "br0", "type", "bridge");
-        sh(true, "ip", "-n", p + "sw", "link", "set", "br0", "up");
-        host(p + "cl", p + "c", 10);
-        host(p + "rs", p + "r", 11);
-        String vip = ip(100);
-        String rs = p + "rs";
-        sh(true, "ip", "-n", rs, "addr", "add", vip + "/32", "dev", "lo");
-        for (String k : List.of("all", "eth0")) {
-            sh(true, "ip", "netns", "exec", rs, "sysctl", "-q", "-w", "net.ipv4.conf." + k + ".arp_ignore=1");
-            sh(true, "ip", "netns", "exec", rs, "sysctl", "-q", "-w", "net.ipv4.conf." + k + ".arp_announce=2");
-        }
-        sh(true, "ip", "link", "add", lbDev, "type", "veth", "peer", "name", p + "l", "netns", p + "sw");
-        sh(true, "ip", "-n", p + "sw", "link", "set", p + "l", "master", "br0", "up");
-        sh(true, "sysctl", "-q", "-w", "net.ipv6.conf." + lbDev + ".disable_ipv6=1");
-        sh(true, "ip", "link", "set", lbDev, "up");
+        lab = new NetnsL2Lab("pk");
+        String p = lab.prefix();
+        String lbDev = p + "lb";
+        lab.host("cl", 10);
+        String rs = lab.host("rs", 11);
+        String vip = lab.ip(100);
+        lab.realServer(rs, vip);
+        lab.localPort(lbDev);
         long lbMac = Bytes.parseMac(Files.readString(Path.of("/sys/class/net/" + lbDev + "/address")).trim());
-        long rsMac = Bytes.parseMac(sh(true, "ip", "netns", "exec", rs, "cat", "/sys/class/net/eth0/address").trim());
+        long rsMac = Bytes.parseMac(lab.exec(rs, "cat", "/sys/class/net/eth0/address").trim());
 
         byte[] blob = new byte[2 << 20];
         new Random(1).nextBytes(blob);
         Files.write(dir.resolve("blob"), blob);
-        Process server = new ProcessBuilder("ip", "netns", "exec", rs, "/usr/bin/python3", "-m", "http.server", "80",
-                "--bind", vip, "--directory", dir.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile()).start();
-        processes.add(server);
+        lab.start(rs, dir.resolve("server.log"), "/usr/bin/python3", "-m", "http.server", "80",
+                "--bind", vip, "--directory", dir.toString());
 
-        ServerRuntime rt = new ServerRuntime(ServerConfig.of("rs", ip(11), 80), new InetSocketAddress(ip(11), 80));
+        ServerRuntime rt = new ServerRuntime(ServerConfig.of("rs", lab.ip(11), 80), new InetSocketAddress(lab.ip(11), 80));
         BackendRuntime backend = new BackendRuntime(BackendConfig.of("web", "mh", List.of(rt.config())), List.of(rt));
         VirtualService svc = new VirtualService(Bytes.parseIpv4(vip), 80, 6, ForwardStyle.DR, backend, null,
                 List.of(RealServer.of(rt, rsMac)));
-        PacketPlane plane = new PacketPlane(EngineConfig.of(lbMac, Bytes.parseIpv4(ip(2))), true);
+        PacketPlane plane = new PacketPlane(EngineConfig.of(lbMac, Bytes.parseIpv4(lab.ip(2))), true);
         plane.setServices(ServiceTable.builder().add(svc).build());
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -132,7 +93,7 @@ class DrNetnsPrivilegedTest {
         });
         String sha;
         try {
-            sha = sh(true, "ip", "netns", "exec", p + "cl", "sh", "-c", "curl -s --max-time 30 --retry 10 "
+            sha = lab.exec(p + "cl", "sh", "-c", "curl -s --max-time 30 --retry 10 "
                     + "--retry-connrefused --retry-delay 1 http://" + vip + "/blob | sha256sum").split(" ")[0];
         } finally {
             stop.set(true);
@@ -144,14 +105,5 @@ class DrNetnsPrivilegedTest {
         assertTrue(svc.counters().bytes.sum() < blob.length / 4,
                 "the 2 MB reply did not pass through the LB: " + svc.counters().bytes.sum() + " bytes forwarded");
         assertEquals(0, plane.counters().dropsTotal(), "drops " + plane.counters().drops());
-    }
-
-    private static String sh(boolean check, String... argv) throws IOException, InterruptedException {
-        Process pr = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(pr.getInputStream().readAllBytes());
-        if (!pr.waitFor(60, TimeUnit.SECONDS) || (check && pr.exitValue() != 0)) {
-            throw new IOException(String.join(" ", argv) + ": " + out);
-        }
-        return out;
     }
 }

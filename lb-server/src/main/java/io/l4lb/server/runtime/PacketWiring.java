@@ -1,0 +1,237 @@
+package io.l4lb.server.runtime;
+
+import io.l4lb.core.config.BackendConfig;
+import io.l4lb.core.config.ForwardStyle;
+import io.l4lb.core.config.FrontendConfig;
+import io.l4lb.core.config.BindConfig;
+import io.l4lb.core.config.L4Config;
+import io.l4lb.core.config.ProxyMode;
+import io.l4lb.core.state.BackendRuntime;
+import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.core.time.NanoClock;
+import io.l4lb.dataplane.nativeio.NativeIoException;
+import io.l4lb.dataplane.nativeio.NetInterfaces;
+import io.l4lb.dataplane.packet.EngineConfig;
+import io.l4lb.dataplane.packet.PacketPlane;
+import io.l4lb.dataplane.packet.RealServer;
+import io.l4lb.dataplane.packet.ServiceTable;
+import io.l4lb.dataplane.packet.VirtualService;
+import io.l4lb.dataplane.packet.host.MacResolver;
+import io.l4lb.dataplane.packet.host.ProcNet;
+import io.l4lb.dataplane.packet.io.AfPacketIo;
+import io.l4lb.dataplane.packet.io.PacketWorker;
+import io.l4lb.dataplane.packet.wire.Bytes;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wiring of {@code forward dr} and {@code forward tunnel}: every tcp frontend whose default backend
+ * forwards dr/tunnel becomes one {@link VirtualService} per bind address and port, over the
+ * <em>same</em> {@link BackendRuntime}s the proxy and the health checks use (so health, weights
+ * and admin state apply unchanged), served by AF_PACKET workers on one interface.
+ *
+ * <p>Interface: the one holding the longest-prefix route to the first VIP (usually the VIP's own
+ * subnet: the VIP is announced by ARP on that segment), unless the system property
+ * {@code l4lb.packet.interface} names one. The LB's MAC and primary IPv4 address on it are the
+ * source of DR frames and the outer source of IPIP packets. Workers: {@code nbthread}, else one
+ * per core, each with its own TPACKET_V3 ring in one PACKET_FANOUT_HASH group. Real server MACs:
+ * {@link MacResolver} every second. Standalone the plane answers ARP for the VIPs;
+ * {@link #plane()} lets VRRP switch that.
+ */
+public final class PacketWiring implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PacketWiring.class.getName());
+    // 64 blocks of 256 KB: the ring retires a block after 1 ms even when nearly empty, so at low
+    // packet rates the block count, not the byte size, is what rides out a descheduled worker
+    // (64 ms here); at high rates 16 MB of frames.
+    private static final int BLOCK_SIZE = 256 << 10;
+    private static final int BLOCKS = 64;
+
+    private final PacketPlane plane;
+    private final String device;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<PacketWorker> workers = new ArrayList<>();
+    private final MacResolver resolver;
+    private volatile boolean closed;
+
+    private PacketWiring(PacketPlane plane, String device, MacResolver resolver) {
+        this.plane = plane;
+        this.device = device;
+        this.resolver = resolver;
+    }
+
+    /** The dr/tunnel services of {@code config} over {@code backends} (may be empty). */
+    public static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends) {
+        Map<String, List<RealServer>> real = new LinkedHashMap<>();
+        List<VirtualService> out = new ArrayList<>();
+        for (FrontendConfig f : config.frontends().values()) {
+            BackendConfig b = f.defaultBackend() == null ? null : config.backends().get(f.defaultBackend());
+            if (f.mode() != ProxyMode.TCP || b == null || b.forward() == ForwardStyle.PROXY) {
+                continue;
+            }
+            BackendRuntime br = backends.get(b.name());
+            if (br == null) {
+                throw new IllegalStateException("backend " + b.name() + " has no runtime state");
+            }
+            List<RealServer> rs = real.computeIfAbsent(b.name(),
+                    n -> br.servers().stream().map(s -> RealServer.of(s, Bytes.NO_MAC)).toList());
+            for (BindConfig bind : f.binds()) {
+                int vip;
+                try {
+                    vip = Bytes.parseIpv4(bind.host() == null ? "" : bind.host());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("frontend " + f.name() + ": 'bind' " + bind.host()
+                            + " (expected: an IPv4 VIP for forward " + b.forward().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                }
+                for (int port = bind.portLow(); port <= bind.portHigh(); port++) {
+                    out.add(new VirtualService(vip, port, 6, b.forward(), br, b.persist(), rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Starts the packet plane, or returns null when the config has no dr/tunnel service. */
+    public static PacketWiring start(L4Config config, Map<String, BackendRuntime> backends, PrintStream out,
+                                     PrintStream err) throws NativeIoException, IOException {
+        List<VirtualService> services = services(config, backends);
+        if (services.isEmpty()) {
+            return null;
+        }
+        String dev = System.getProperty("l4lb.packet.interface");
+        if (dev == null) {
+            dev = ProcNet.routeInterface(Files.readString(Path.of("/proc/net/route")), services.get(0).vip());
+            if (dev == null) {
+                throw new IllegalStateException("no route to VIP " + Bytes.ipv4(services.get(0).vip())
+                        + ": cannot choose the packet interface (set -Dl4lb.packet.interface=IF)");
+            }
+        }
+        long mac = bytesToMac(NetInterfaces.macAddress(dev));
+        int ip = NetInterfaces.primaryIpv4(dev);
+        PacketPlane plane = new PacketPlane(EngineConfig.of(mac, ip), true);
+        ServiceTable.Builder table = ServiceTable.builder();
+        List<RealServer> dr = new ArrayList<>();
+        for (VirtualService s : services) {
+            table.add(s);
+            if (s.style() == ForwardStyle.DR) {
+                for (RealServer r : s.servers()) {
+                    if (!dr.contains(r)) {
+                        dr.add(r);
+                    }
+                }
+            }
+        }
+        plane.setServices(table.build());
+        checkIpForward(err);
+        MacResolver resolver = MacResolver.system(dr, dev);
+        PacketWiring w = new PacketWiring(plane, dev, resolver);
+        try {
+            w.startThreads(config.global().nbthread() > 0 ? config.global().nbthread()
+                    : Runtime.getRuntime().availableProcessors());
+        } catch (NativeIoException | RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        for (VirtualService s : services) {
+            out.println("l4lb: packet service " + s);
+        }
+        out.println("l4lb: packet plane on " + dev + " (" + Bytes.ipv4(ip) + "), " + w.workers.size() + " worker(s)");
+        return w;
+    }
+
+    private void startThreads(int n) throws NativeIoException {
+        int ifindex = NetInterfaces.index(device);
+        int group = (int) (ProcessHandle.current().pid() & 0xffff);
+        for (int i = 0; i < n; i++) {
+            AfPacketIo io = AfPacketIo.open(ifindex, n > 1 ? group : 0, BLOCK_SIZE, BLOCKS);
+            Arena arena = Arena.ofShared();
+            PacketWorker worker = new PacketWorker(plane.newWorker(NanoClock.SYSTEM), io, arena, 64, 2048);
+            workers.add(worker);
+            threads.add(Thread.ofPlatform().name("l4lb-packet-" + i).start(() -> {
+                try {
+                    while (!closed) {
+                        io.await(100);
+                        worker.pollOnce();
+                    }
+                } finally {
+                    io.close();
+                    arena.close();
+                }
+            }));
+        }
+        resolver.refresh();
+        threads.add(Thread.ofPlatform().name("l4lb-neighbours").daemon().start(() -> {
+            while (!closed) {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(resolver.refresh() > 0 ? 200 : 1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }));
+    }
+
+    /** ip_forward=1 makes the kernel forward its own copy of each VIP packet too (and send redirects). */
+    static void checkIpForward(PrintStream err) {
+        try {
+            if (Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).trim().equals("1")) {
+                err.println("[WARNING] net.ipv4.ip_forward=1: the kernel will also forward VIP packets"
+                        + " for dr/tunnel services; set it to 0 on the LB");
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read ip_forward: " + e);
+        }
+    }
+
+    private static long bytesToMac(byte[] b) {
+        long m = 0;
+        for (byte x : b) {
+            m = (m << 8) | (x & 0xff);
+        }
+        return m;
+    }
+
+    public PacketPlane plane() {
+        return plane;
+    }
+
+    public String device() {
+        return device;
+    }
+
+    /** The server runtimes the packet plane forwards to (for stats and tests). */
+    public List<ServerRuntime> servers() {
+        List<ServerRuntime> l = new ArrayList<>();
+        for (VirtualService s : plane.services().services()) {
+            for (RealServer r : s.servers()) {
+                if (!l.contains(r.runtime())) {
+                    l.add(r.runtime());
+                }
+            }
+        }
+        return l;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
