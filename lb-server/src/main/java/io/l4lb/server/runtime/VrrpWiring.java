@@ -63,7 +63,7 @@ public final class VrrpWiring implements AutoCloseable {
                 BackendRuntime b = backends.get(t.backend());
                 if (b == null) {
                     throw new IllegalArgumentException("vrrp " + c.name() + ": 'track-backend': " + t.backend()
-                            + " (expected: a backend l4lb runs; only forward proxy backends are tracked)");
+                            + " (expected: a backend l4lb runs; only 'mode tcp' backends are tracked)");
                 }
                 tracked.add(b::hasUsableServer);
             }

@@ -50,6 +50,9 @@ class VrrpWiringTest {
             backend farm
                 forward dr
                 server r1 10.1.0.11
+            backend site
+                mode http
+                server h1 127.0.0.1:8082
             """;
 
     static L4Config parse(String text) throws Exception {
@@ -79,16 +82,18 @@ class VrrpWiringTest {
 
     @Test
     void trackBackendNeedsARunningBackend() throws Exception {
-        L4Config c = parse(BASE + vrrp("    track-backend farm weight -50\n"));
+        L4Config c = parse(BASE + vrrp("    track-backend site weight -50\n"));
         ProxyRuntime rt = ProxyRuntime.of(c);
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> VrrpWiring.of(c, rt.backends(), System.out));
-            assertEquals("vrrp vi1: 'track-backend': farm (expected: a backend l4lb runs; only forward proxy "
+            assertEquals("vrrp vi1: 'track-backend': site (expected: a backend l4lb runs; only 'mode tcp' "
                     + "backends are tracked)", e.getMessage());
-            L4Config ok = parse(BASE + vrrp("    track-backend web weight -50\n"));
-            Map<String, BackendRuntime> backends = ProxyRuntime.of(ok).backends();
-            assertEquals(1, VrrpWiring.of(ok, backends, System.out).instances().size());
+            for (String tracked : List.of("web", "farm")) { // proxy and DR backends both run
+                L4Config ok = parse(BASE + vrrp("    track-backend " + tracked + " weight -50\n"));
+                Map<String, BackendRuntime> backends = ProxyRuntime.of(ok).backends();
+                assertEquals(1, VrrpWiring.of(ok, backends, System.out).instances().size(), tracked);
+            }
         } finally {
             rt.close();
         }
@@ -97,13 +102,13 @@ class VrrpWiringTest {
     @Test
     void runRejectsAnInvalidVrrpSectionBeforeBindingAnything() throws Exception {
         Path f = dir.resolve("bad.cfg");
-        Files.writeString(f, BASE + vrrp("    track-backend farm weight -50\n"));
+        Files.writeString(f, BASE + vrrp("    track-backend site weight -50\n"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(List.of("run", "-f", f.toString()), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains(
-                "[ALERT] vrrp vi1: 'track-backend': farm (expected: a backend l4lb runs"), err.toString());
+                "[ALERT] vrrp vi1: 'track-backend': site (expected: a backend l4lb runs"), err.toString());
     }
 
     static VrrpStatus status(VrrpStateMachine.State state, int prio, long ttlDrops) {
