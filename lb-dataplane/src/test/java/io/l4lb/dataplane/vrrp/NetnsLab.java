@@ -11,17 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Network namespaces for the privileged VRRP tests: a switch namespace holding a bridge, and host
  * namespaces each with an {@code eth0} veth on it, addresses 10.{net}.0.{n}/24. Names are unique
  * per JVM and run; {@link #close()} deletes every namespace it made (the veths go with them) and
- * kills, by PID, every process it started.
+ * kills, by PID, every process it started. Public: lb-server's privileged tests reuse it through
+ * lb-dataplane's test-jar.
  */
-final class NetnsLab implements AutoCloseable {
+public final class NetnsLab implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    final String prefix;
-    final int net;
-    final String sw;
+    public final String prefix;
+    public final int net;
+    public final String sw;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
-    NetnsLab() throws IOException {
+    public NetnsLab() throws IOException {
         int id = SEQ.incrementAndGet();
         prefix = "vr" + (ProcessHandle.current().pid() % 10000) + "x" + id;
         net = 100 + (int) ((ProcessHandle.current().pid() * 7 + id) % 150);
@@ -32,7 +33,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Adds host {@code name} with address 10.net.0.{hostNumber}/24 on its eth0. */
-    String addHost(String name, int hostNumber) throws IOException {
+    public String addHost(String name, int hostNumber) throws IOException {
         String ns = prefix + name;
         addNamespace(ns);
         String outer = "v" + prefix.substring(2) + name;
@@ -49,7 +50,7 @@ final class NetnsLab implements AutoCloseable {
         return ns;
     }
 
-    String address(int hostNumber) {
+    public String address(int hostNumber) {
         return "10." + net + ".0." + hostNumber;
     }
 
@@ -62,7 +63,7 @@ final class NetnsLab implements AutoCloseable {
      * Starts a process inside {@code ns} ({@code err == null}: stderr merged into stdout); at
      * {@link #close()} it gets SIGTERM (so daemons stop their children), then SIGKILL, by PID.
      */
-    Process spawn(String ns, List<String> command, ProcessBuilder.Redirect err) throws IOException {
+    public Process spawn(String ns, List<String> command, ProcessBuilder.Redirect err) throws IOException {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         argv.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(argv);
@@ -77,7 +78,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs a command to completion (30 s at most) and returns its stdout; fails on a non-zero exit. */
-    static String sh(String... argv) throws IOException {
+    public static String sh(String... argv) throws IOException {
         Result r = run(argv);
         if (r.exit != 0) {
             throw new IOException(String.join(" ", argv) + " exited " + r.exit + ": " + r.output);
@@ -85,10 +86,10 @@ final class NetnsLab implements AutoCloseable {
         return r.output;
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
-    static Result run(String... argv) throws IOException {
+    public static Result run(String... argv) throws IOException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         try {
             byte[] out = p.getInputStream().readAllBytes();
@@ -104,17 +105,17 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Whether {@code ns} has {@code address} on any interface. */
-    static boolean hasAddress(String ns, String address) throws IOException {
+    public static boolean hasAddress(String ns, String address) throws IOException {
         return sh("ip", "-n", ns, "-4", "-o", "addr", "show").contains(" " + address + "/");
     }
 
-    static String mac(String ns, String ifname) throws IOException {
+    public static String mac(String ns, String ifname) throws IOException {
         String out = sh("ip", "-n", ns, "-o", "link", "show", ifname);
         int i = out.indexOf("link/ether ");
         return out.substring(i + 11, i + 28);
     }
 
-    static void signal(Process p, String sig) throws IOException {
+    public static void signal(Process p, String sig) throws IOException {
         sh("kill", "-" + sig, Long.toString(p.pid()));
     }
 

@@ -1,97 +1,55 @@
 package io.l4lb.server.vrrp;
 
+import io.l4lb.dataplane.vrrp.NetnsLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Namespaces for the privileged end-to-end tests of lb-server: a switch namespace with a bridge,
- * hosts with an {@code eth0} veth on it at 10.{net}.0.{n}/24. Names are unique per JVM and run;
- * {@link #close()} stops (by PID) every process it started and deletes every namespace it made
- * (the veths go with them). lb-dataplane's NetnsLab is in its test sources, which lb-server cannot
- * reach, hence this small twin.
+ * lb-dataplane's {@link NetnsLab} (bridge + hosts at 10.{net}.0.{n}/24, everything removed and
+ * every started process stopped by PID on {@link #close()}) plus what the l4lb-run tests need on
+ * top: processes whose output lines are read and time-stamped as they arrive.
  */
 final class Netns implements AutoCloseable {
-    private static final AtomicInteger SEQ = new AtomicInteger();
+    private final NetnsLab lab;
     final String prefix;
-    final int net;
-    private final String sw;
-    private final List<String> namespaces = new ArrayList<>();
-    private final List<Proc> processes = new ArrayList<>();
 
     Netns() throws IOException {
-        int id = SEQ.incrementAndGet();
-        prefix = "wv" + (ProcessHandle.current().pid() % 10000) + "x" + id;
-        net = 100 + (int) ((ProcessHandle.current().pid() * 11 + id * 3) % 150);
-        sw = prefix + "sw";
-        addNamespace(sw);
-        sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
-        sh("ip", "-n", sw, "link", "set", "br0", "up");
+        lab = new NetnsLab();
+        prefix = lab.prefix;
     }
 
     /** Adds host {@code name} with 10.net.0.{n}/24 on its eth0; returns the namespace name. */
     String host(String name, int n) throws IOException {
-        String ns = prefix + name;
-        addNamespace(ns);
-        String outer = ("v" + prefix.substring(2) + name);
-        outer = outer.substring(0, Math.min(15, outer.length()));
-        sh("ip", "link", "add", outer, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        sh("ip", "link", "set", outer, "netns", sw);
-        sh("ip", "-n", sw, "link", "set", outer, "master", "br0");
-        sh("ip", "-n", sw, "link", "set", outer, "up");
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
-        sh("ip", "-n", ns, "addr", "add", address(n) + "/24", "dev", "eth0");
-        sh("ip", "-n", ns, "link", "set", "eth0", "up");
-        return ns;
+        return lab.addHost(name, n);
     }
 
     String address(int n) {
-        return "10." + net + ".0." + n;
-    }
-
-    private void addNamespace(String ns) throws IOException {
-        sh("ip", "netns", "add", ns);
-        namespaces.add(ns);
+        return lab.address(n);
     }
 
     /** Starts {@code command} in {@code ns}; stderr merged into the lines read. */
     Proc spawn(String ns, List<String> command) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        argv.addAll(command);
-        Proc p = new Proc(ns, new ProcessBuilder(argv).redirectErrorStream(true).start());
-        processes.add(p);
-        return p;
+        return new Proc(ns, lab.spawn(ns, command, null));
     }
 
     static String sh(String... argv) throws IOException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        try {
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", argv) + " timed out");
-            }
-            String s = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", argv) + " exited " + p.exitValue() + ": " + s);
-            }
-            return s;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        return NetnsLab.sh(argv);
     }
 
     static boolean hasAddress(String ns, String address) throws IOException {
-        return sh("ip", "-n", ns, "-4", "-o", "addr", "show").contains(" " + address + "/");
+        return NetnsLab.hasAddress(ns, address);
+    }
+
+    @Override
+    public void close() {
+        lab.close();
     }
 
     /** A started process and its output lines, each stamped with the receiving monotonic time unless it carries mono=. */
@@ -146,7 +104,7 @@ final class Netns implements AutoCloseable {
         }
 
         void signal(String sig) throws IOException {
-            sh("kill", "-" + sig, Long.toString(process.pid()));
+            NetnsLab.signal(process, sig);
         }
 
         boolean awaitExit(long millis) throws InterruptedException {
@@ -159,32 +117,6 @@ final class Netns implements AutoCloseable {
             StringBuilder sb = new StringBuilder();
             all.forEach(l -> sb.append(l.text()).append('\n'));
             return sb.toString();
-        }
-    }
-
-    @Override
-    public void close() {
-        for (Proc p : processes) {
-            if (p.process.isAlive()) {
-                p.process.destroy(); // SIGTERM, by PID
-            }
-        }
-        for (Proc p : processes) {
-            try {
-                if (!p.process.waitFor(10, TimeUnit.SECONDS)) {
-                    p.process.destroyForcibly();
-                    p.process.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (int i = namespaces.size() - 1; i >= 0; i--) {
-            try {
-                sh("ip", "netns", "del", namespaces.get(i));
-            } catch (IOException ignored) {
-                // best effort; names are unique per run
-            }
         }
     }
 }
