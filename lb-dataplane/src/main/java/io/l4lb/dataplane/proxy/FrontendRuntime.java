@@ -1,5 +1,7 @@
 package io.l4lb.dataplane.proxy;
 
+import io.l4lb.dataplane.proxy.acl.ConnSamples;
+
 import io.l4lb.core.config.BackendRule;
 import io.l4lb.core.config.FrontendConfig;
 import io.l4lb.core.config.TcpRequestRule;
@@ -73,5 +75,15 @@ final class FrontendRuntime {
         }
         this.inspectDelayNanos = config.inspectDelay() == null ? 0 : config.inspectDelay().toNanos();
         this.inspect = needsHello && inspectDelayNanos > 0;
+    }
+
+    /** HAProxy use_backend: the first rule whose condition matches wins, else default_backend (may be null). */
+    BackendContext backendFor(ConnSamples samples) {
+        for (Route r : routes) {
+            if (r.when().test(samples)) {
+                return r.backend();
+            }
+        }
+        return defaultBackend;
     }
 }

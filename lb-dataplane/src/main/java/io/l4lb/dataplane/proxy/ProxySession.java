@@ -1,19 +1,15 @@
 package io.l4lb.dataplane.proxy;
 
-import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.dataplane.proxy.acl.ConnSamples;
-import io.l4lb.dataplane.proxy.proxyproto.ProxyHeader;
 import io.l4lb.dataplane.proxy.tls.ClientHello;
 import io.l4lb.dataplane.proxy.tls.ClientHelloParser;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -241,13 +237,7 @@ final class ProxySession implements ServerGate.Waiter {
         if (!fe.inspect && !decide(fe.contentRules)) {
             return;
         }
-        backend = fe.defaultBackend;
-        for (FrontendRuntime.Route r : fe.routes) {
-            if (r.when().test(samples)) {
-                backend = r.backend();
-                break;
-            }
-        }
+        backend = fe.backendFor(samples);
         if (backend == null) {
             fail();
             return;
@@ -295,25 +285,7 @@ final class ProxySession implements ServerGate.Waiter {
     private void connect() {
         state = State.CONNECTING;
         tried.add(server);
-        Bootstrap b = new Bootstrap().group(loop).channel(fe.transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, backend.config().srvTcpKa())
-                .handler(new ServerSideHandler(this));
-        if (backend.connectTimeoutMillis() > 0) {
-            b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis());
-        }
-        if (backend.config().usesrcClientIp() && samples.src() != null) {
-            fe.transport.applyTransparent(b);
-            b.localAddress(new InetSocketAddress(samples.src().getAddress(), 0));
-        }
-        InetSocketAddress target = server.address();
-        if (target.getPort() == 0 && samples.dst() != null) {
-            // HAProxy: a server without a port gets the port the client connected to.
-            target = new InetSocketAddress(target.getAddress(), samples.dst().getPort());
-        }
-        ChannelFuture f = b.connect(target);
+        ChannelFuture f = ServerConnect.start(fe, backend, server, samples, loop, new ServerSideHandler(this));
         f.addListener((ChannelFutureListener) this::connected);
         if (state == State.CONNECTING && !f.isDone()) {
             connectingCh = f.channel();
@@ -340,12 +312,9 @@ final class ProxySession implements ServerGate.Waiter {
         up = new RelayDirection(this, true, client, serverCh);
         down = new RelayDirection(this, false, serverCh, client);
         timer.established();
-        ServerConfig.ProxyProtocol pp = server.config().options().sendProxy();
-        if (pp != ServerConfig.ProxyProtocol.NONE) {
-            // The header goes first, before any payload (proxy-protocol.txt section 2).
-            serverCh.write(pp == ServerConfig.ProxyProtocol.V1
-                    ? ProxyHeader.v1(client.alloc(), samples.src(), samples.dst())
-                    : ProxyHeader.v2(client.alloc(), samples.src(), samples.dst()));
+        ByteBuf header = ServerConnect.proxyHeader(server, client.alloc(), samples);
+        if (header != null) {
+            serverCh.write(header);
         }
         CompositeByteBuf buffered = pending;
         pending = null;
@@ -385,18 +354,14 @@ final class ProxySession implements ServerGate.Waiter {
         }
         fe.counters.retries.increment();
         failed.counters().retries.increment();
-        ServerRuntime next = failed;
-        if (backend.config().redispatch() || !failed.usable()) {
-            // option redispatch (HAProxy 2.x default interval 1): every retry may go elsewhere.
-            ServerRuntime other = ServerChoice.pick(backend, samples.src(), tried, true);
-            if (other != null && other != failed) {
-                fe.counters.redispatches.increment();
-                failed.counters().redispatches.increment();
-                next = other;
-            } else if (other == null) {
-                fail();
-                return;
-            }
+        ServerRuntime next = ServerChoice.retryTarget(backend, samples.src(), tried, failed);
+        if (next == null) {
+            fail();
+            return;
+        }
+        if (next != failed) {
+            fe.counters.redispatches.increment();
+            failed.counters().redispatches.increment();
         }
         assign(next);
     }

@@ -44,6 +44,19 @@ final class ServerChoice {
         return s != null && skip(backend, s, tried, avoidTried) ? first : s;
     }
 
+    /**
+     * After a failed connect: the same server again, or, with {@code option redispatch} (HAProxy
+     * 2.x default interval 1: every retry may go elsewhere) or when it is no longer usable, a
+     * server not tried yet when one is free. Null when no server is left.
+     */
+    static ServerRuntime retryTarget(BackendContext backend, InetSocketAddress src, List<ServerRuntime> tried,
+                                     ServerRuntime failed) {
+        if (!backend.config().redispatch() && failed.usable()) {
+            return failed;
+        }
+        return pick(backend, src, tried, true);
+    }
+
     private static boolean skip(BackendContext backend, ServerRuntime s, List<ServerRuntime> tried, boolean avoidTried) {
         return backend.gate(s).full() || avoidTried && tried.contains(s);
     }
