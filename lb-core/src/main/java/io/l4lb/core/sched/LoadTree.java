@@ -142,7 +142,9 @@ abstract sealed class LoadTree implements Scheduler
             long t = (long) STAMP.getOpaque(this) + 1;
             STAMP.setOpaque(this, t);
             LONGS.setOpaque(tree, 2 * leaf + 1, t << INDEX_BITS | w);
-            repair(leaf, false);
+            // the new stamp changes every node on the path (each now holds either this winner
+            // with its new stamp or a sibling's winner), so the early stop could never fire
+            repair(leaf, true);
             return w;
         }
     }
@@ -167,14 +169,18 @@ abstract sealed class LoadTree implements Scheduler
      */
     private void repair(int c, boolean full) {
         while (c > 1) {
-            int left = c & ~1;
-            long kl = (long) LONGS.getOpaque(tree, 2 * left);
-            long il = (long) LONGS.getOpaque(tree, 2 * left + 1);
-            long kr = (long) LONGS.getOpaque(tree, 2 * left + 2);
-            long ir = (long) LONGS.getOpaque(tree, 2 * left + 3);
-            boolean l = firstIsBetter(kl, il, kr, ir);
-            long k = l ? kl : kr;
-            long info = l ? il : ir;
+            int sibling = c ^ 1;
+            long km = (long) LONGS.getOpaque(tree, 2 * c);
+            long im = (long) LONGS.getOpaque(tree, 2 * c + 1);
+            long ks = (long) LONGS.getOpaque(tree, 2 * sibling);
+            long is = (long) LONGS.getOpaque(tree, 2 * sibling + 1);
+            // Compared as "the sibling against the node we climb from", not "left against right":
+            // after a pick stamps its winner (or a connection raises its load) the sibling wins
+            // at nearly every level, a branch the CPU predicts; left against right would be a
+            // coin toss per level (it cost ~40% of a pick at 10,000 servers).
+            boolean s = firstIsBetter(ks, is, km, im);
+            long k = s ? ks : km;
+            long info = s ? is : im;
             c >>= 1;
             if (!full && (long) LONGS.getOpaque(tree, 2 * c) == k
                     && (long) LONGS.getOpaque(tree, 2 * c + 1) == info) {
