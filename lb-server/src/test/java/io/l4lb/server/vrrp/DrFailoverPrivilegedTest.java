@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.l4lb.core.testing.Privileged;
+import io.l4lb.dataplane.vrrp.NetnsLab;
 import io.l4lb.server.Main;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -182,6 +183,14 @@ class DrFailoverPrivilegedTest {
         return out.length() > 3000 ? out.substring(out.length() - 3000) : out;
     }
 
+    /** The MAC the client's neighbour table holds for the VIP. */
+    String vipMac() throws IOException {
+        String out = Netns.sh("ip", "-n", nsClient, "neigh", "show", vip, "dev", "eth0");
+        int i = out.indexOf("lladdr ");
+        assertTrue(i >= 0, "no neighbour entry for the VIP: " + out);
+        return out.substring(i + 7, i + 24);
+    }
+
     /** A new connection from the client through the VIP: one line echoed by a real server. */
     String newConnection() throws IOException {
         return Netns.sh("ip", "netns", "exec", nsClient, "timeout", "10", "bash", "-c",
@@ -211,16 +220,21 @@ class DrFailoverPrivilegedTest {
             }
             // steady state for 3-4 adverts; the odd extra spreads the kill over the advert cycle
             assertNull(b.await("vrrp vi1", 300 + (trial * 37L) % ADVERT_MS));
+            assertEquals(NetnsLab.mac(nsA, "eth0"), vipMac(), "the client sends the VIP's frames to A");
             double before = packets(nsB, server);
             client.skipPending();
             long t0 = System.nanoTime();
             a.process.destroyForcibly(); // SIGKILL: no priority 0; B waits out Master_Down_Interval
-            assertNotNull(b.await("vrrp vi1 MASTER", 5_000), "B takes over:\n" + b.output());
+            Netns.Proc.Line master = b.await("vrrp vi1 MASTER", 5_000);
+            assertNotNull(master, "B takes over:\n" + b.output());
             Echo e = echoSentAfter(client, t0, 20_000);
             double gap = (e.received() - t0) / 1e6;
             gaps.add(gap);
             assertEquals(server, e.via(), "the connection stays on its real server");
-            System.out.printf("DR failover trial %d: kill -> first answer through B %.1f ms%n", trial, gap);
+            assertEquals(NetnsLab.mac(nsB, "eth0"), vipMac(), "B's gratuitous ARP moved the VIP");
+            System.out.printf("DR failover trial %d: kill -> B master %.1f ms (read by the test), first answer through B"
+                    + " %.1f ms, to a line sent %.1f ms after the kill%n", trial, (master.mono() - t0) / 1e6, gap,
+                    (e.sent() - t0) / 1e6);
             // keep going through B: 50 more answers, every one checked by the client
             for (long n = e.n(); n < e.n() + 50; ) {
                 n = echoSentAfter(client, 0, 10_000).n();
