@@ -14,6 +14,7 @@ import io.l4lb.dataplane.nativeio.NetInterfaces;
 import io.l4lb.dataplane.packet.EngineConfig;
 import io.l4lb.dataplane.packet.PacketPlane;
 import io.l4lb.dataplane.packet.RealServer;
+import io.l4lb.dataplane.packet.host.KernelCopyFilter;
 import io.l4lb.dataplane.packet.ServiceTable;
 import io.l4lb.dataplane.packet.VirtualService;
 import io.l4lb.dataplane.packet.host.MacResolver;
@@ -44,7 +45,9 @@ import java.util.concurrent.TimeUnit;
  * source of DR frames and the outer source of IPIP packets. Workers: {@code nbthread}, else one
  * per core, each with its own TPACKET_V3 ring in one PACKET_FANOUT_HASH group. Real server MACs:
  * {@link MacResolver} every second. Standalone the plane answers ARP for the VIPs;
- * {@link #plane()} lets VRRP switch that.
+ * {@link #plane()} lets VRRP switch that. The kernel's copy of the services' packets is dropped
+ * ({@link KernelCopyFilter}): with VRRP the VIP is a local address of the master, and the kernel
+ * would answer the DR/tunnel flows with RSTs.
  */
 public final class PacketWiring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PacketWiring.class.getName());
@@ -59,6 +62,7 @@ public final class PacketWiring implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<PacketWorker> workers = new ArrayList<>();
     private final MacResolver resolver;
+    private KernelCopyFilter filter;
     private volatile boolean closed;
 
     private PacketWiring(PacketPlane plane, String device, MacResolver resolver) {
@@ -133,6 +137,12 @@ public final class PacketWiring implements AutoCloseable {
         MacResolver resolver = MacResolver.system(dr, dev);
         PacketWiring w = new PacketWiring(plane, dev, resolver);
         try {
+            w.filter = KernelCopyFilter.install(dev, services);
+        } catch (IOException e) {
+            err.println("[WARNING] cannot drop the kernel's copy of VIP packets (" + e.getMessage() + "): where a VIP"
+                    + " is a local address (VRRP master) the kernel resets dr/tunnel connections; see docs/packet.md");
+        }
+        try {
             w.startThreads(config.global().nbthread() > 0 ? config.global().nbthread()
                     : Runtime.getRuntime().availableProcessors());
         } catch (NativeIoException | RuntimeException e) {
@@ -142,7 +152,8 @@ public final class PacketWiring implements AutoCloseable {
         for (VirtualService s : services) {
             out.println("l4lb: packet service " + s);
         }
-        out.println("l4lb: packet plane on " + dev + " (" + Bytes.ipv4(ip) + "), " + w.workers.size() + " worker(s)");
+        out.println("l4lb: packet plane on " + dev + " (" + Bytes.ipv4(ip) + "), " + w.workers.size() + " worker(s)"
+                + (w.filter != null ? ", kernel copies dropped (nft table ip " + KernelCopyFilter.TABLE + ")" : ""));
         return w;
     }
 
@@ -230,7 +241,14 @@ public final class PacketWiring implements AutoCloseable {
                 t.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
+            }
+        }
+        if (filter != null) {
+            try {
+                filter.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot remove nft table " + KernelCopyFilter.TABLE + ": " + e.getMessage());
             }
         }
     }
