@@ -141,14 +141,18 @@ public final class ProxyEngine implements AutoCloseable {
     private void bind(FrontendRuntime fe, BindConfig b, List<Channel> bound) throws InterruptedException {
         String host = b.host() == null ? "0.0.0.0" : b.host();
         for (int port = b.portLow(); port <= b.portHigh(); port++) {
-            ServerBootstrap sb = new ServerBootstrap().group(group).channel(options.transport().serverChannel())
+            // TCP_NODELAY is Netty's default on Linux and SO_KEEPALIVE the kernel's default off:
+            // neither is set again per accepted socket (each is a setsockopt per connection).
+            ServerBootstrap sb = new ServerBootstrap().group(group)
+                    .channelFactory(options.transport().serverChannelFactory(literal(host)))
                     .option(ChannelOption.SO_BACKLOG, fe.config.backlog() > 0 ? fe.config.backlog() : 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, fe.config.cliTcpKa())
-                    .childHandler(new ChannelInitializer<>() {
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            if (fe.config.cliTcpKa()) {
+                sb.childOption(ChannelOption.SO_KEEPALIVE, true);
+            }
+            sb.childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             connections.add(ch);

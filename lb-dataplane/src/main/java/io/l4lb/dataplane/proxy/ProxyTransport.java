@@ -1,8 +1,10 @@
 package io.l4lb.dataplane.proxy;
 
 import io.l4lb.core.config.GlobalConfig;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,12 +16,16 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 
 /**
  * The Netty transport behind the proxy ({@code l4lb-transport epoll|io_uring|nio}): the event-loop
@@ -78,6 +84,41 @@ public final class ProxyTransport {
     }
 
     /**
+     * A new, unregistered client-side socket channel for a connection to {@code target}. With
+     * epoll the socket is created in the target's address family (Netty's default is an IPv6
+     * dual-stack socket, which costs an IPV6_V6ONLY setsockopt and carries v4-mapped addresses)
+     * and the half-close guard rides on its first epoll_ctl.
+     */
+    public Channel newSocketChannel(InetAddress target) {
+        return switch (kind) {
+            case EPOLL -> {
+                EpollSocketChannel ch = new EpollSocketChannel(family(target));
+                EpollHalfCloseGuard.pin(ch);
+                yield ch;
+            }
+            case IO_URING -> new IoUringSocketChannel();
+            case NIO -> new NioSocketChannel();
+        };
+    }
+
+    /**
+     * The listening channel for {@code bind} (an IP literal, or null for a host name). With epoll
+     * an IPv4 address gets an IPv4 socket, so accepted connections are plain AF_INET sockets; an
+     * IPv6 address (including {@code ::} for v4v6) keeps the dual-stack default.
+     */
+    public ChannelFactory<? extends ServerChannel> serverChannelFactory(InetAddress bind) {
+        if (kind == GlobalConfig.Transport.EPOLL && bind instanceof Inet4Address) {
+            return () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
+        }
+        Class<? extends ServerChannel> type = serverChannel();
+        return new ReflectiveChannelFactory<>(type);
+    }
+
+    private static SocketProtocolFamily family(InetAddress a) {
+        return a instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    }
+
+    /**
      * SO_REUSEPORT lets every event loop own a listening socket on the same address, so the
      * kernel spreads accepts over the loops instead of one acceptor thread (epoll only here).
      */
@@ -113,9 +154,9 @@ public final class ProxyTransport {
      * address (the client's). Only epoll exposes the option; elsewhere the bind fails unless the
      * address is local, which is reported as a connect error.
      */
-    public void applyTransparent(Bootstrap b) {
+    public void applyTransparent(Channel ch) {
         if (kind == GlobalConfig.Transport.EPOLL) {
-            b.option(EpollChannelOption.IP_TRANSPARENT, true);
+            ch.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
         }
     }
 }

@@ -4,11 +4,13 @@ import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.dataplane.proxy.acl.ConnSamples;
 import io.l4lb.dataplane.proxy.proxyproto.ProxyHeader;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 
@@ -22,29 +24,62 @@ final class ServerConnect {
     private ServerConnect() {
     }
 
-    /** Starts connecting to {@code server}; auto-read off and half-closure allowed as the relay needs. */
+    /**
+     * Starts connecting to {@code server}; auto-read off and half-closure allowed as the relay
+     * needs. No Bootstrap: it would copy its option and attribute maps and run an initializer
+     * per connection; the channel is made, configured and registered here directly (inline, as
+     * this runs on {@code loop}). TCP_NODELAY is Netty's default on Linux (set once by the
+     * channel's config), so it is not set a second time; SO_KEEPALIVE is off unless asked for.
+     */
     static ChannelFuture start(FrontendRuntime fe, BackendContext backend, ServerRuntime server,
                                ConnSamples samples, EventLoop loop, ServerSideHandler handler) {
-        Bootstrap b = new Bootstrap().group(loop).channel(fe.transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, backend.config().srvTcpKa())
-                .handler(handler);
-        if (backend.connectTimeoutMillis() > 0) {
-            b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis());
-        }
-        if (backend.config().usesrcClientIp() && samples.src() != null) {
-            // source 0.0.0.0 usesrc clientip: IP_TRANSPARENT, bound to the client's address.
-            fe.transport.applyTransparent(b);
-            b.localAddress(new InetSocketAddress(samples.src().getAddress(), 0));
-        }
         InetSocketAddress target = server.address();
         if (target.getPort() == 0 && samples.dst() != null) {
             // HAProxy: a server without a port gets the port the client connected to.
             target = new InetSocketAddress(target.getAddress(), samples.dst().getPort());
         }
-        return b.connect(target);
+        Channel ch = fe.transport.newSocketChannel(target.getAddress());
+        ChannelConfig c = ch.config();
+        c.setAutoRead(false);
+        c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        if (backend.config().srvTcpKa()) {
+            c.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        if (backend.connectTimeoutMillis() > 0) {
+            c.setConnectTimeoutMillis(backend.connectTimeoutMillis());
+        }
+        InetSocketAddress local = null;
+        if (backend.config().usesrcClientIp() && samples.src() != null) {
+            // source 0.0.0.0 usesrc clientip: IP_TRANSPARENT, bound to the client's address.
+            fe.transport.applyTransparent(ch);
+            local = new InetSocketAddress(samples.src().getAddress(), 0);
+        }
+        ch.pipeline().addLast(handler);
+        ChannelPromise connected = ch.newPromise();
+        InetSocketAddress to = target;
+        InetSocketAddress from = local;
+        ChannelFuture reg = loop.register(ch);
+        if (reg.isDone()) {
+            connectRegistered(reg, to, from, connected);
+        } else {
+            reg.addListener((ChannelFuture f) -> connectRegistered(f, to, from, connected));
+        }
+        return connected;
+    }
+
+    private static void connectRegistered(ChannelFuture reg, InetSocketAddress to, InetSocketAddress from,
+                                          ChannelPromise connected) {
+        Channel ch = reg.channel();
+        if (!reg.isSuccess()) {
+            connected.setFailure(reg.cause());
+            ch.unsafe().closeForcibly();
+            return;
+        }
+        if (from == null) {
+            ch.connect(to, connected);
+        } else {
+            ch.connect(to, from, connected);
+        }
     }
 
     /**

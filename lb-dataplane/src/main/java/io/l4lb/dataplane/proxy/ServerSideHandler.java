@@ -15,12 +15,6 @@ final class ServerSideHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        EpollHalfCloseGuard.pin(ctx.channel());
-        ctx.fireChannelActive();
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
             session.onServerData(b);
