@@ -120,7 +120,7 @@ public final class TcpSegmenter {
         Bytes.put8(s, tcp + TCP_FLAGS, f);
         int tcpLen = innerLen - ihl;
         Bytes.put16(s, tcp + TCP_CHECKSUM, 0);
-        Bytes.put16(s, tcp + TCP_CHECKSUM, Bytes.finish(Bytes.sum(s, tcp, tcpLen, pseudo + tcpLen)));
+        Bytes.put16(s, tcp + TCP_CHECKSUM, Bytes.finish(Bytes.sumLong(s, tcp, tcpLen, pseudo + tcpLen)));
         length = Ipv4Writer.encapsulateIpip(s, ip, innerLen, outerSrc, outerDst);
         payload += chunk;
         index++;
