@@ -99,6 +99,7 @@ row() { # label gso target iperfport httpurl
 echo "| mode | client GSO | upload Gbit/s (client -> server) | download Gbit/s (server -> client) | MB on the LB's interface during the download | short connections/s (wrk -c 32, Connection: close) |"
 echo "|---|---|---|---|---|---|"
 row dr on $vip 5201 http://$vip/
+row tunnel on $vip 5203 http://$vip:8081/
 row proxy on $(addr 2) 5202 http://$(addr 2):8080/
 ip -n ${p}cl link set dev eth0 gso_max_segs 1
 row dr "off (gso_max_segs 1)" $vip 5201 http://$vip/

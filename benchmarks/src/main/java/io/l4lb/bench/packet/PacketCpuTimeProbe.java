@@ -20,18 +20,22 @@ public final class PacketCpuTimeProbe {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         PacketEngineBenchmark.Case[] cases = {new PacketEngineBenchmark.DrEstablished(),
-            new PacketEngineBenchmark.NewFlows(), new PacketEngineBenchmark.TunnelEstablished()};
-        String[] names = {"drEstablished", "newFlowSyn", "tunnelEncap"};
+            new PacketEngineBenchmark.NewFlows(), new PacketEngineBenchmark.TunnelEstablished(),
+            new PacketEngineBenchmark.TunnelGso()};
+        String[] names = {"drEstablished", "newFlowSyn", "tunnelEncap", "tunnelGso"};
+        // a super-frame is 45 segments and a 64 KB copy: fewer of them per round
+        int[] perRound = {PACKETS_PER_ROUND, PACKETS_PER_ROUND, PACKETS_PER_ROUND, PACKETS_PER_ROUND / 40};
         ((PacketEngineBenchmark.DrEstablished) cases[0]).setUp();
         ((PacketEngineBenchmark.NewFlows) cases[1]).setUp();
         ((PacketEngineBenchmark.TunnelEstablished) cases[2]).setUp();
+        ((PacketEngineBenchmark.TunnelGso) cases[3]).setUp();
         for (int c = 0; c < cases.length; c++) {
             PacketEngineBenchmark.Case k = cases[c];
             double[] ns = new double[rounds];
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
                 long cpu0 = mx.getCurrentThreadCpuTime();
                 long n = 0;
-                while (n < PACKETS_PER_ROUND) {
+                while (n < perRound[c]) {
                     n += k.worker.pollOnce();
                 }
                 long cpu = mx.getCurrentThreadCpuTime() - cpu0;
@@ -41,7 +45,12 @@ public final class PacketCpuTimeProbe {
             }
             Arrays.sort(ns);
             System.out.printf("%-14s cpu ns/packet: min %.1f  median %.1f  max %.1f  (%d rounds x %d packets)%n",
-                    names[c], ns[0], ns[rounds / 2], ns[rounds - 1], rounds, PACKETS_PER_ROUND);
+                    names[c], ns[0], ns[rounds / 2], ns[rounds - 1], rounds, perRound[c]);
+            if (k instanceof PacketEngineBenchmark.TunnelGso) {
+                int segs = PacketEngineBenchmark.GSO_SEGMENTS;
+                System.out.printf("%-14s cpu ns/segment: min %.1f  median %.1f  max %.1f  (%d segments per super-frame)%n",
+                        names[c], ns[0] / segs, ns[rounds / 2] / segs, ns[rounds - 1] / segs, segs);
+            }
             k.tearDown();
         }
     }

@@ -21,8 +21,17 @@ public enum DropReason {
     NO_NEIGHBOR,
     /** Tunnel: larger than the MTU once encapsulated and DF is clear (no fragmentation here). */
     TOO_BIG,
-    /** Tunnel: a GSO super-frame (GRO on the LB's ingress) that would have to be segmented first. */
+    /**
+     * Tunnel: a GSO super-frame the engine does not segment: not TCP (a UDP super-frame, from UDP
+     * GSO or GRO fraglist). TCP super-frames (GRO on the LB's ingress, TSO of a local veth peer)
+     * are segmented in software ({@code wire.TcpSegmenter}).
+     */
     GSO_NOT_SEGMENTED,
+    /**
+     * Tunnel: a TCP super-frame whose PACKET_VNET_HDR checksum offload (csum_start/csum_offset)
+     * does not point at its TCP checksum field: the header does not describe the packet.
+     */
+    BAD_GSO,
     /** The frame buffer has less headroom than the outer IPv4 header needs. */
     NO_HEADROOM;
 

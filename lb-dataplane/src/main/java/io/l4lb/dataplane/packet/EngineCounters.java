@@ -13,6 +13,10 @@ public final class EngineCounters {
     public final LongAdder passed = new LongAdder();
     public final LongAdder arpReplies = new LongAdder();
     public final LongAdder fragNeededSent = new LongAdder();
+    /** TCP GSO super-frames to tunnel services segmented in software. */
+    public final LongAdder gsoSuperFrames = new LongAdder();
+    /** IPIP segments produced from them. */
+    public final LongAdder gsoSegments = new LongAdder();
     /** New flows scheduled from a SYN (or a first UDP datagram). */
     public final LongAdder flowsScheduled = new LongAdder();
     /** Flows missing from the table met mid-stream and placed by the consistent (Maglev) lookup. */

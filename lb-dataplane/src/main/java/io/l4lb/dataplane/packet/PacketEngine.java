@@ -9,6 +9,8 @@ import io.l4lb.dataplane.packet.flow.PersistenceTemplates;
 import io.l4lb.dataplane.packet.flow.TcpState;
 import io.l4lb.dataplane.packet.wire.Bytes;
 import io.l4lb.dataplane.packet.wire.Ipv4Writer;
+import io.l4lb.dataplane.packet.wire.TcpSegmenter;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -33,6 +35,7 @@ public final class PacketEngine {
     private final long lbMac;
     private final int lbIp;
     private final int mtu;
+    private final TcpSegmenter segmenter = new TcpSegmenter(Arena.ofAuto());
     /** The whole connection table is swept once per second (see {@link #expireDue}). */
     public static final long SWEEP_PERIOD_NANOS = 1_000_000_000L;
     private long lastSweep;
@@ -210,17 +213,23 @@ public final class PacketEngine {
             return drop(f, DropReason.NO_SERVICE);
         }
         boolean tunnel = svc.style() == ForwardStyle.TUNNEL;
+        boolean segment = false;
         if (tunnel) {
+            int gso = f.gsoSize();
             // a GSO super-frame leaves as gso_size-sized segments: judge the segment, not the frame
-            int wire = f.gsoSize() > 0 ? ihl + l4hdr + f.gsoSize() : total;
+            int wire = gso > 0 ? ihl + l4hdr + gso : total;
             if (wire + EngineConfig.IPIP_OVERHEAD > mtu) {
                 return (frag & IP_DF) != 0 ? fragNeeded(f, s, base, l3, ihl, total) : drop(f, DropReason.TOO_BIG);
             }
-            if (f.gsoSize() > 0) {
-                return drop(f, DropReason.GSO_NOT_SEGMENTED);
-            }
             if (l3 < EngineConfig.IPIP_OVERHEAD) {
                 return drop(f, DropReason.NO_HEADROOM);
+            }
+            if (gso > 0 && l4len - l4hdr > gso) {
+                DropReason bad = gsoCheck(f, base, l4, proto);
+                if (bad != null) {
+                    return drop(f, bad);
+                }
+                segment = true;
             }
         }
         int src = Bytes.i32(s, l3 + IP_SRC);
@@ -233,13 +242,16 @@ public final class PacketEngine {
             if (mac == Bytes.NO_MAC) {
                 return drop(f, DropReason.NO_NEIGHBOR);
             }
-            count(svc, rs, total);
+            count(svc, rs, 1, total);
             Bytes.putMac(s, base + ETH_DST, mac);
             Bytes.putMac(s, base + ETH_SRC, lbMac);
             f.output(base, f.length(), Frame.Kind.ETHERNET);
             return Verdict.DR_FORWARD;
         }
-        count(svc, rs, total);
+        if (segment) {
+            return segment(f, s, svc, rs, l3, ihl, l4hdr, total);
+        }
+        count(svc, rs, 1, total);
         if (f.csumStart() >= 0) {
             // no offload can finish an inner checksum behind an IPIP header: finish it here
             int at = base + f.csumStart();
@@ -309,18 +321,62 @@ public final class PacketEngine {
         return Verdict.REPLY;
     }
 
-    private void count(VirtualService svc, RealServer rs, int bytes) {
+    /**
+     * Whether a tunnel super-frame can be segmented here: TCP only (a UDP super-frame, UDP GSO or
+     * GRO fraglist, is not), and a checksum offload, if any, must describe its TCP checksum field
+     * (virtio_net_hdr csum_start/csum_offset, as the kernel's virtio_net_hdr_to_skb would insist).
+     */
+    private static DropReason gsoCheck(Frame f, int base, int l4, int proto) {
+        if (proto != PROTO_TCP) {
+            return DropReason.GSO_NOT_SEGMENTED;
+        }
+        if (f.csumStart() >= 0 && (base + f.csumStart() != l4 || f.csumOffset() != TCP_CHECKSUM)) {
+            return DropReason.BAD_GSO;
+        }
+        return null;
+    }
+
+    /**
+     * A TCP super-frame to a tunnel service: cut into gso_size segments by the {@link TcpSegmenter},
+     * in place; the frame holds the first encapsulated segment, {@link #nextSegment} the others.
+     * Counted as the segments that leave (packets and their inner IP bytes).
+     */
+    private Verdict segment(Frame f, MemorySegment s, VirtualService svc, RealServer rs, int l3, int ihl, int thl,
+                            int total) {
+        int n = segmenter.begin(s, l3, ihl, thl, total, f.gsoSize(), lbIp, rs.ipv4());
+        count(svc, rs, n, total + (long) (n - 1) * (ihl + thl));
+        counters.gsoSuperFrames.increment();
+        counters.gsoSegments.add(n);
+        nextSegment(f);
+        return Verdict.TUNNEL_SEGMENTS;
+    }
+
+    /**
+     * After {@link Verdict#TUNNEL_SEGMENTS} and once the frame was sent: rewrites the frame as the
+     * next IPIP segment of the same super-frame (over the bytes already sent) and returns true, or
+     * returns false when every segment was produced.
+     */
+    public boolean nextSegment(Frame f) {
+        long at = segmenter.next();
+        if (at < 0) {
+            return false;
+        }
+        f.output((int) at, segmenter.length(), Frame.Kind.IPV4);
+        return true;
+    }
+
+    private void count(VirtualService svc, RealServer rs, int packets, long bytes) {
         if (svc != runSvc) {
             flushService();
             runSvc = svc;
         }
-        runSvcPackets++;
+        runSvcPackets += packets;
         runSvcBytes += bytes;
         if (rs != runServer) {
             flushServer();
             runServer = rs;
         }
-        runServerPackets++;
+        runServerPackets += packets;
         runServerBytes += bytes;
     }
 

@@ -6,6 +6,12 @@ public enum Verdict {
     DR_FORWARD,
     /** IPv4 packet wrapped in an outer IPv4 header (protocol 4); the frame now starts at the outer header. */
     TUNNEL_FORWARD,
+    /**
+     * A TCP GSO super-frame to a tunnel service, segmented in software: the frame holds the first
+     * IPIP segment; after sending it the worker calls {@link PacketEngine#nextSegment} and sends
+     * again until that returns false. Each segment is sent like a {@link #TUNNEL_FORWARD} packet.
+     */
+    TUNNEL_SEGMENTS,
     /** An Ethernet frame answering the sender (ARP reply, ICMP fragmentation needed), built in place. */
     REPLY,
     /** Not for a VIP: the kernel has its own copy and handles it. */

@@ -78,15 +78,18 @@ class EngineEdgeCasesTest {
     }
 
     @Test
-    void gsoSuperFramesAreJudgedBySegmentSizeAndOnlyDrForwardsThem() {
+    void gsoSuperFramesAreJudgedBySegmentSize() {
         PacketPlane plane = GoldenFrames.plane(true);
         PacketEngine e = plane.newWorker(new FakeClock());
         byte[] big = FrameBuilder.ethernet(LB_MAC, ROUTER_MAC, -1, 0x0800,
                 tcpPacket(CLIENT, CLIENT_PORT, VIP, TUNNEL_PORT, PSH_ACK, 2 * 1400, DF));
         Frame f = Frame.allocate(arena, 4096).load(big);
         f.reset(f.start(), f.length(), 1400); // two 1400-byte segments: 1460 + 20 fits 1500
-        assertEquals(Verdict.DROP, e.process(f));
-        assertEquals(DropReason.GSO_NOT_SEGMENTED, f.dropReason());
+        assertEquals(Verdict.TUNNEL_SEGMENTS, e.process(f));
+        assertEquals(1440 + 20, f.length());
+        assertTrue(e.nextSegment(f));
+        assertEquals(1440 + 20, f.length());
+        assertFalse(e.nextSegment(f));
         Frame g = Frame.allocate(arena, 4096).load(big);
         g.reset(g.start(), g.length(), 1461); // 20 + 20 + 1461 + 20 = 1521 > 1500
         assertEquals(Verdict.REPLY, e.process(g));

@@ -29,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Checked: 20 MB down and up through the VIP with equal SHA-256; direct return (while the
  * 20 MB download runs, the LB's interface carries less than a tenth of it: only the client's ACKs);
  * rr alternating between the two real servers; {@code persist} keeping a client on one server.
+ * Offloads are left on: in tunnel mode the upload reaches the LB as TSO super-frames, which the
+ * engine segments in software (the decapsulators receive more than twice as many packets as the
+ * LB's interface did).
  */
 @Privileged
 class PacketPlaneNetnsPrivilegedTest {
@@ -102,11 +105,8 @@ class PacketPlaneNetnsPrivilegedTest {
             lab.startAwaiting(rs, dir.resolve("http" + i + ".log"), "ready", "/usr/bin/python3",
                     dir.resolve("server.py").toString(), "rs" + i, dir.resolve("blob").toString());
         }
-        if (mode.equals("tunnel")) {
-            // The tunnel path does not segment GSO super-frames (docs/packet.md): a veth client
-            // sends them, as would an LB NIC with GRO on. One segment per skb, like GRO off.
-            lab.exec(cl, "ip", "link", "set", "dev", "eth0", "gso_max_segs", "1");
-        }
+        // Offloads stay on: the client's veth hands its TSO super-frames (up to 64 KB, CHECKSUM_PARTIAL)
+        // across the bridge to the LB's ring as they are, which is what an LB NIC with GRO on delivers.
         Path cfg = dir.resolve("l4lb.cfg");
         Files.writeString(cfg, """
                 global
@@ -166,14 +166,25 @@ class PacketPlaneNetnsPrivilegedTest {
         assertTrue(during < BLOB / 10, "direct return: the LB carried " + during + " bytes of a " + BLOB + "-byte download");
         // 20 MB up: through the LB (client -> VIP) to the real server
         before = lbBytes(lb);
+        long lbRxBefore = lab.counter(lb, "eth0", "rx_packets");
+        long decapBefore = decapPackets(mode);
         t0 = System.nanoTime();
         String up = lab.exec(cl, "sh", "-c", "curl -s --max-time 60 --data-binary @" + dir.resolve("blob")
                 + " -H 'Content-Type: application/octet-stream' http://" + vip + "/up").trim();
         long carried = lbBytes(lb) - before;
-        System.out.printf("%s: 20 MB down in %d ms (LB interface carried %d bytes), up in %d ms (%d bytes)%n",
-                mode, downNanos / 1_000_000, during, (System.nanoTime() - t0) / 1_000_000, carried);
+        long lbRx = lab.counter(lb, "eth0", "rx_packets") - lbRxBefore;
+        long decapped = decapPackets(mode) - decapBefore;
+        System.out.printf("%s: 20 MB down in %d ms (LB interface carried %d bytes), up in %d ms (%d bytes, "
+                        + "%d frames received by the LB, %d packets decapsulated)%n", mode, downNanos / 1_000_000,
+                during, (System.nanoTime() - t0) / 1_000_000, carried, lbRx, decapped);
         assertEquals(sha256(blob), up);
         assertTrue(carried > BLOB, "the upload crossed the LB: " + carried + " bytes");
+        if (mode.equals("tunnel")) {
+            // the kernel counts a GSO super-frame as one received packet on the LB's veth; the real
+            // servers' decapsulators receive one IPIP packet per segment the engine cut from it
+            assertTrue(decapped > 2 * lbRx, "GSO super-frames reached the LB and were segmented: " + lbRx
+                    + " frames in, " + decapped + " IPIP packets out");
+        }
 
         // per real server packet and byte counters reach the stats catalogue (admin /metrics)
         String metrics = lab.exec(lb, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9900/metrics");
@@ -224,6 +235,15 @@ class PacketPlaneNetnsPrivilegedTest {
             }
         }
         throw new AssertionError("no " + name + " " + List.of(labels) + " in:\n" + exposition);
+    }
+
+    /** Packets received by the two real servers' decapsulator TUN devices (0 in DR mode). */
+    private long decapPackets(String mode) throws Exception {
+        if (!mode.equals("tunnel")) {
+            return 0;
+        }
+        return lab.counter(lab.prefix() + "rs1", "l4lbdecap0", "rx_packets")
+                + lab.counter(lab.prefix() + "rs2", "l4lbdecap0", "rx_packets");
     }
 
     /** Bytes received plus sent on the LB's only interface. */

@@ -30,6 +30,9 @@ public final class InMemoryPacketIo implements PacketIo {
     private long sentCount;
     private long sentBytes;
     private long digest;
+    private int gsoSize;
+    private int csumStart = -1;
+    private int csumOffset;
 
     private InMemoryPacketIo(List<byte[]> frames, long limit, boolean record) {
         this.inputs = new MemorySegment[frames.size()];
@@ -55,6 +58,18 @@ public final class InMemoryPacketIo implements PacketIo {
         return new InMemoryPacketIo(frames, total, false);
     }
 
+    /**
+     * Every frame played from now on arrives as PACKET_VNET_HDR would describe a GSO super-frame:
+     * {@code gsoSize} (0: none) and, unless {@code csumStart} is -1, checksum offload of the field at
+     * {@code csumStart + csumOffset} (offsets from the frame start).
+     */
+    public InMemoryPacketIo withOffload(int gsoSize, int csumStart, int csumOffset) {
+        this.gsoSize = gsoSize;
+        this.csumStart = csumStart;
+        this.csumOffset = csumOffset;
+        return this;
+    }
+
     @Override
     public int receive(Frame[] frames) {
         int n = 0;
@@ -69,7 +84,10 @@ public final class InMemoryPacketIo implements PacketIo {
                 throw new IllegalStateException("frame buffer too small for an input of " + len + " bytes");
             }
             MemorySegment.copy(in, 0, f.segment(), Frame.HEADROOM, len);
-            f.reset(Frame.HEADROOM, len, 0);
+            f.reset(Frame.HEADROOM, len, gsoSize);
+            if (csumStart >= 0) {
+                f.checksumOffload(csumStart, csumOffset);
+            }
             received++;
         }
         return n;

@@ -21,7 +21,8 @@ public interface PacketIo extends AutoCloseable {
     /**
      * Sends the frame as it stands: an Ethernet frame, or an IPv4 packet ({@link Frame#kind()}).
      * {@code verdict} tells a DR frame (offload state of the received frame still valid) from a
-     * reply the engine built.
+     * reply the engine built. The frame's bytes are the caller's again when this returns (the
+     * segments of a GSO super-frame are written one after the other over the bytes sent before).
      */
     void send(Frame frame, Verdict verdict);
 

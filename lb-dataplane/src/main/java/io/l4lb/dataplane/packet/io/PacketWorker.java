@@ -48,6 +48,11 @@ public final class PacketWorker {
             verdicts[v.ordinal()]++;
             if (v == Verdict.DR_FORWARD || v == Verdict.TUNNEL_FORWARD || v == Verdict.REPLY) {
                 io.send(f, v);
+            } else if (v == Verdict.TUNNEL_SEGMENTS) {
+                // each send completes (copies the frame) before the next segment overwrites its tail
+                do {
+                    io.send(f, Verdict.TUNNEL_FORWARD);
+                } while (engine.nextSegment(f));
             }
         }
         engine.flushCounters();

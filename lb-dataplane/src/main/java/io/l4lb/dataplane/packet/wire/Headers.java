@@ -49,14 +49,19 @@ public final class Headers {
 
     public static final int L4_SRC_PORT = 0;
     public static final int L4_DST_PORT = 2;
+    public static final int TCP_SEQ = 4;
     public static final int TCP_DATA_OFFSET = 12;
     public static final int TCP_FLAGS = 13;
+    public static final int TCP_CHECKSUM = 16;
     public static final int TCP_MIN_LEN = 20;
     public static final int UDP_LEN = 8;
     public static final int TCP_FIN = 0x01;
     public static final int TCP_SYN = 0x02;
     public static final int TCP_RST = 0x04;
+    public static final int TCP_PSH = 0x08;
     public static final int TCP_ACK = 0x10;
+    /** Congestion window reduced (RFC 3168 section 6.1.2). */
+    public static final int TCP_CWR = 0x80;
 
     public static final int ICMP_LEN = 8;
     public static final int ICMP_DEST_UNREACH = 3;
