@@ -315,7 +315,7 @@ class PacketPlaneNetnsPrivilegedTest {
         return m;
     }
 
-    private static String[] l4lb(String... args) {
+    static String[] l4lb(String... args) {
         List<String> a = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.l4lb.server.Main"));
