@@ -11,19 +11,19 @@ import java.util.Locale;
  * service on the VIP port) belong to no frontend and are counted engine-wide only.
  */
 public enum DropReason {
-    TRUNCATED_ETHERNET(false),
-    TRUNCATED_IP(false),
-    BAD_IP_VERSION(false),
-    BAD_IHL(false),
-    BAD_IP_LENGTH(false),
-    BAD_IP_CHECKSUM(false),
-    FRAGMENT(false),
-    TRUNCATED_TCP(false),
-    BAD_TCP_HEADER(false),
-    TRUNCATED_UDP(false),
-    TRUNCATED_ARP(false),
+    TRUNCATED_ETHERNET,
+    TRUNCATED_IP,
+    BAD_IP_VERSION,
+    BAD_IHL,
+    BAD_IP_LENGTH,
+    BAD_IP_CHECKSUM,
+    FRAGMENT,
+    TRUNCATED_TCP,
+    BAD_TCP_HEADER,
+    TRUNCATED_UDP,
+    TRUNCATED_ARP,
     /** The destination is a VIP but no service listens on that port/protocol. */
-    NO_SERVICE(false),
+    NO_SERVICE,
     /** The service has no usable real server. */
     NO_SERVER(true),
     /** DR: the real server's MAC is not resolved yet. */
@@ -52,6 +52,11 @@ public enum DropReason {
 
     private final boolean perService;
     private int serviceIndex = -1;
+
+    /** Engine-wide only (the default: a reason is per-service only when it says so). */
+    DropReason() {
+        this(false);
+    }
 
     DropReason(boolean perService) {
         this.perService = perService;
