@@ -5,6 +5,7 @@ import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.core.stats.PacketPlaneStats;
 import io.l4lb.core.stats.VrrpStats;
 import java.time.Instant;
 import java.util.List;
@@ -70,6 +71,15 @@ public interface RuntimeView {
      */
     default List<VrrpStats> vrrp() {
         return List.of();
+    }
+
+    /**
+     * The dr/tunnel packet plane as a whole, a fresh snapshot; null when the process runs none. Read
+     * by {@code /api/packet}, the stats page and the {@code l4lb_packet_*} metrics. Its frontends
+     * are in {@link #frontends()}, their counters in the packet fields of {@link FrontendCounters}.
+     */
+    default PacketPlaneStats packetPlane() {
+        return null;
     }
 
     default BackendRuntime backend(String name) {

@@ -26,6 +26,8 @@ final class TestRuntime implements RuntimeView {
     final AtomicInteger reloads = new AtomicInteger();
     /** What {@link #vrrp()} answers (the process wiring builds these from the VRRP engine). */
     volatile List<io.l4lb.core.stats.VrrpStats> vrrp = List.of();
+    /** What {@link #packetPlane()} answers (null: no dr/tunnel packet plane). */
+    volatile io.l4lb.core.stats.PacketPlaneStats packet;
     volatile Supplier<ReloadResult> reloadAnswer = () -> new ReloadResult(true, 2, List.of(), List.of("nothing"));
 
     TestRuntime() {
@@ -77,6 +79,11 @@ final class TestRuntime implements RuntimeView {
             reloads.incrementAndGet();
         }
         return r;
+    }
+
+    @Override
+    public io.l4lb.core.stats.PacketPlaneStats packetPlane() {
+        return packet;
     }
 
     @Override

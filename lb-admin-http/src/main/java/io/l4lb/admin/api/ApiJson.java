@@ -10,6 +10,7 @@ import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.LastCheck;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.core.stats.PacketPlaneStats;
 import io.l4lb.core.stats.StatField;
 import io.l4lb.core.stats.StatsCatalogue;
 import io.l4lb.core.stats.VrrpStats;
@@ -35,6 +36,11 @@ public final class ApiJson {
         ObjectNode stats = n.putObject("stats");
         for (StatField<FrontendCounters> f : StatsCatalogue.FRONTEND) {
             stats.put(f.name(), f.read(fe.counters()));
+        }
+        stats.put("packets_dropped_total", fe.counters().drops.total());
+        if (!fe.counters().drops.reasons().isEmpty()) {
+            ObjectNode dropped = n.putObject("packets_dropped");
+            fe.counters().drops.snapshot().forEach(dropped::put);
         }
         return n;
     }
@@ -89,6 +95,19 @@ public final class ApiJson {
         for (StatField<ServerRuntime> f : StatsCatalogue.SERVER) {
             stats.put(f.name(), f.read(s));
         }
+        return n;
+    }
+
+    /** The packet plane: the catalogue's counters, then the drops by reason. */
+    public ObjectNode packet(PacketPlaneStats p) {
+        ObjectNode n = mapper.createObjectNode();
+        ObjectNode stats = n.putObject("stats");
+        for (StatField<PacketPlaneStats> f : StatsCatalogue.PACKET) {
+            stats.put(f.name(), f.read(p));
+        }
+        stats.put("dropped_total", p.droppedTotal());
+        ObjectNode dropped = n.putObject("dropped");
+        p.dropped().forEach(dropped::put);
         return n;
     }
 

@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
  * /api/reload                                   POST
  * /api/vrrp                                     GET   VRRP instances: state, priority, counters, drops
  * /api/vrrp/NAME                                GET   one VRRP instance
+ * /api/packet                                   GET   dr/tunnel packet plane counters, drops by reason (404 without one)
  * </pre>
  * Authorisation is checked by the caller ({@link io.l4lb.admin.AdminRoutes}); this class maps
  * requests to view calls and errors to 404/405/400 with a JSON {@code error}.
@@ -64,7 +65,7 @@ public final class ApiRoutes {
         }
         return switch (p.length) {
             case 2 -> switch (p[1]) {
-                case "config", "frontends", "backends", "servers", "vrrp" -> READ;
+                case "config", "frontends", "backends", "servers", "vrrp", "packet" -> READ;
                 case "reload" -> Set.of("POST");
                 default -> null;
             };
@@ -126,6 +127,13 @@ public final class ApiRoutes {
                 ArrayNode a = mapper.createArrayNode();
                 view.vrrp().forEach(v -> a.add(json.vrrp(v)));
                 return ok(a);
+            }
+            case "packet": {
+                io.l4lb.core.stats.PacketPlaneStats p = view.packetPlane();
+                if (p == null) {
+                    throw new AdminException(404, "no dr/tunnel packet plane in this process");
+                }
+                return ok(json.packet(p));
             }
             default:
                 return reload();

@@ -4,6 +4,8 @@ import io.l4lb.admin.RuntimeView;
 import io.l4lb.admin.ServerStates;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.core.stats.DropCounters;
+import io.l4lb.core.stats.PacketPlaneStats;
 import io.l4lb.core.stats.StatField;
 import io.l4lb.core.stats.StatType;
 import io.l4lb.core.stats.StatsCatalogue;
@@ -46,6 +48,13 @@ public final class PrometheusMetrics {
     private final Map<String, Map.Entry<String, Meter>> stateMeters = new HashMap<>();
     /** VRRP snapshots by instance name, refreshed by each {@link #sync}; the VRRP meters read them. */
     private final Map<String, VrrpHolder> vrrp = new HashMap<>();
+
+    /** The packet plane's latest snapshot, refreshed by each {@link #sync}; the l4lb_packet_ meters read it. */
+    private final PacketHolder packet = new PacketHolder();
+
+    private static final class PacketHolder {
+        volatile PacketPlaneStats stats;
+    }
 
     /** The latest snapshot of one VRRP instance (the meters' target: a snapshot is a new object each time). */
     private static final class VrrpHolder {
@@ -103,6 +112,12 @@ public final class PrometheusMetrics {
             seen.add(h);
             meters.computeIfAbsent(h, k -> vrrpMeters(h));
         }
+        PacketPlaneStats p = view.packetPlane();
+        if (p != null) {
+            packet.stats = p;
+            seen.add(packet);
+            meters.computeIfAbsent(packet, k -> packetMeters(p));
+        }
         vrrp.values().removeIf(h -> !seen.contains(h));
         meters.entrySet().removeIf(e -> {
             if (seen.contains(e.getKey())) {
@@ -138,6 +153,33 @@ public final class PrometheusMetrics {
         Tags tags = Tags.of("proxy", fe.name());
         for (StatField<io.l4lb.core.stats.FrontendCounters> f : StatsCatalogue.FRONTEND) {
             out.add(field("l4lb_frontend_", f, fe.counters(), tags));
+        }
+        // dr/tunnel frontends: one series per drop reason (zeros included); proxy ones have none
+        DropCounters drops = fe.counters().drops;
+        for (String reason : drops.reasons()) {
+            out.add(counter("l4lb_frontend_packets_dropped_total",
+                    "Packets of the frontend's dr/tunnel services dropped, by reason.",
+                    drops, tags.and("reason", reason), d -> d.get(reason)));
+        }
+        return out;
+    }
+
+    /**
+     * {@code l4lb_packet_*} from {@link StatsCatalogue#PACKET} (no label: one packet plane per
+     * process) plus {@code l4lb_packet_dropped_total{reason}}, one series per reason from the start.
+     */
+    private List<Meter> packetMeters(PacketPlaneStats first) {
+        List<Meter> out = new ArrayList<>();
+        for (StatField<PacketPlaneStats> f : StatsCatalogue.PACKET) {
+            ToDoubleFunction<PacketHolder> fn = x -> f.read(x.stats);
+            String name = "l4lb_packet_" + f.name();
+            out.add(f.type() == StatType.COUNTER ? counter(name, f.help(), packet, Tags.empty(), fn)
+                    : gauge(name, f.help(), packet, Tags.empty(), fn));
+        }
+        for (String reason : first.dropped().keySet()) {
+            out.add(counter("l4lb_packet_dropped_total",
+                    "Frames the dr/tunnel packet plane dropped, by reason (every frontend and none).",
+                    packet, Tags.of("reason", reason), x -> x.stats.dropped().getOrDefault(reason, 0L)));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import io.l4lb.admin.ServerStates;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.core.stats.PacketPlaneStats;
 import io.l4lb.core.stats.StatField;
 import io.l4lb.core.stats.StatsCatalogue;
 import java.time.Duration;
@@ -49,6 +50,10 @@ public final class StatsPage {
         for (BackendRuntime be : view.backends()) {
             backend(b, be);
         }
+        PacketPlaneStats p = view.packetPlane();
+        if (p != null) {
+            packet(b, p);
+        }
         return b.append("</body></html>").toString();
     }
 
@@ -62,6 +67,29 @@ public final class StatsPage {
         for (StatField<FrontendCounters> f : StatsCatalogue.FRONTEND) {
             b.append("<td>").append(f.read(fe.counters())).append("</td>");
         }
+        b.append("</tr></table>");
+        if (!fe.counters().drops.reasons().isEmpty()) {
+            b.append("<table class=\"drops\" id=\"fe-drops-").append(esc(fe.name())).append("\"><caption>frontend ")
+                    .append(esc(fe.name())).append(": packets dropped</caption><tr>");
+            fe.counters().drops.snapshot().keySet().forEach(r -> b.append("<th>").append(esc(r)).append("</th>"));
+            b.append("</tr><tr class=\"fe\">");
+            fe.counters().drops.snapshot().values().forEach(v -> b.append("<td>").append(v).append("</td>"));
+            b.append("</tr></table>");
+        }
+    }
+
+    /** The dr/tunnel packet plane: its catalogue counters, then one column per drop reason. */
+    private static void packet(StringBuilder b, PacketPlaneStats p) {
+        b.append("<table class=\"proxy\" id=\"packet\"><caption>packet plane (dr/tunnel)</caption><tr>");
+        for (StatField<PacketPlaneStats> f : StatsCatalogue.PACKET) {
+            b.append("<th title=\"").append(esc(f.help())).append("\">").append(esc(f.name())).append("</th>");
+        }
+        p.dropped().keySet().forEach(r -> b.append("<th>dropped ").append(esc(r)).append("</th>"));
+        b.append("</tr><tr class=\"fe\">");
+        for (StatField<PacketPlaneStats> f : StatsCatalogue.PACKET) {
+            b.append("<td>").append(f.read(p)).append("</td>");
+        }
+        p.dropped().values().forEach(v -> b.append("<td>").append(v).append("</td>"));
         b.append("</tr></table>");
     }
 

@@ -32,7 +32,13 @@ public final class StatsCatalogue {
                     StatType.COUNTER, StatScope.FRONTEND, c -> c.retries.sum()),
             new StatField<FrontendCounters>("redispatch_warnings_total",
                     "Retries redispatched to another server (wredis).",
-                    StatType.COUNTER, StatScope.FRONTEND, c -> c.redispatches.sum()));
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.redispatches.sum()),
+            new StatField<FrontendCounters>("inactive_sessions",
+                    "Tracked dr/tunnel flows not established (LVS InActConn; 0 in proxy mode).",
+                    StatType.GAUGE, StatScope.FRONTEND, c -> c.connectionsInactive.get()),
+            new StatField<FrontendCounters>("packets_total",
+                    "Packets forwarded to real servers by the dr/tunnel packet plane (0 in proxy mode).",
+                    StatType.COUNTER, StatScope.FRONTEND, c -> c.packets.sum()));
 
     public static final List<StatField<ServerRuntime>> SERVER = List.of(
             new StatField<ServerRuntime>("current_sessions", "Open connections to the server (scur).",
@@ -55,6 +61,9 @@ public final class StatsCatalogue {
             new StatField<ServerRuntime>("queue_timeouts_total",
                     "Queued connections dropped after timeout queue.",
                     StatType.COUNTER, StatScope.SERVER, s -> s.counters().queueTimeouts.sum()),
+            new StatField<ServerRuntime>("inactive_sessions",
+                    "Tracked dr/tunnel flows to the server not established (LVS InActConn; 0 in proxy mode).",
+                    StatType.GAUGE, StatScope.SERVER, s -> s.load().inactive()),
             new StatField<ServerRuntime>("packets_total",
                     "Packets forwarded to the server by the dr/tunnel packet plane (0 in proxy mode).",
                     StatType.COUNTER, StatScope.SERVER, s -> s.counters().packets.sum()),
@@ -62,6 +71,31 @@ public final class StatsCatalogue {
                     StatType.GAUGE, StatScope.SERVER, s -> s.usable() ? 1 : 0),
             new StatField<ServerRuntime>("weight", "Effective scheduling weight.",
                     StatType.GAUGE, StatScope.SERVER, ServerRuntime::effectiveWeight));
+
+    /**
+     * The dr/tunnel packet plane as a whole ({@link PacketPlaneStats}); the Prometheus prefix is
+     * {@code l4lb_packet_}. The labelled {@code dropped_total{reason}} is rendered from
+     * {@link PacketPlaneStats#dropped()}; per frontend, {@code l4lb_frontend_packets_dropped_total{reason}}
+     * from {@link FrontendCounters#drops}.
+     */
+    public static final List<StatField<PacketPlaneStats>> PACKET = List.of(
+            new StatField<PacketPlaneStats>("passed_total",
+                    "Frames left to the kernel (not IPv4/ARP, not to a VIP, ICMP to a VIP).",
+                    StatType.COUNTER, StatScope.PACKET, PacketPlaneStats::passed),
+            new StatField<PacketPlaneStats>("arp_replies_total", "ARP replies sent for the VIPs.",
+                    StatType.COUNTER, StatScope.PACKET, PacketPlaneStats::arpReplies),
+            new StatField<PacketPlaneStats>("frag_needed_total",
+                    "ICMP fragmentation-needed sent for packets too big for the tunnel (RFC 1191).",
+                    StatType.COUNTER, StatScope.PACKET, PacketPlaneStats::fragNeededSent),
+            new StatField<PacketPlaneStats>("flows_scheduled_total",
+                    "New flows placed by the scheduler (TCP SYN, first UDP datagram).",
+                    StatType.COUNTER, StatScope.PACKET, PacketPlaneStats::flowsScheduled),
+            new StatField<PacketPlaneStats>("flows_recovered_total",
+                    "Flows met mid-stream without a table entry, placed by the consistent (Maglev) lookup.",
+                    StatType.COUNTER, StatScope.PACKET, PacketPlaneStats::flowsRecovered),
+            new StatField<PacketPlaneStats>("flows_untracked_total",
+                    "Flows forwarded without a table entry because the table was full of established flows.",
+                    StatType.COUNTER, StatScope.PACKET, PacketPlaneStats::flowsUntracked));
 
     /**
      * Per VRRP instance ({@link VrrpStats}); the Prometheus prefix is {@code l4lb_vrrp_}. The

@@ -1,6 +1,8 @@
 package io.l4lb.dataplane.packet;
 
+import io.l4lb.core.stats.PacketPlaneStats;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -53,5 +55,15 @@ public final class EngineCounters {
             m.put(r, drops(r));
         }
         return m;
+    }
+
+    /** The stats view ({@code l4lb_packet_*}): every drop reason by its label, zeros included. */
+    public PacketPlaneStats snapshot() {
+        Map<String, Long> d = new LinkedHashMap<>();
+        for (DropReason r : DropReason.VALUES) {
+            d.put(r.label(), drops(r));
+        }
+        return new PacketPlaneStats(passed.sum(), arpReplies.sum(), fragNeededSent.sum(), flowsScheduled.sum(),
+                flowsRecovered.sum(), flowsUntracked.sum(), d);
     }
 }

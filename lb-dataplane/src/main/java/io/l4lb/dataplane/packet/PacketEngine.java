@@ -46,6 +46,11 @@ public final class PacketEngine {
     private RealServer runServer;
     private long runServerPackets;
     private long runServerBytes;
+    /**
+     * The service of the packet being processed, set once its lookup succeeded: per-service drops
+     * ({@link DropReason#perService}) all happen after that point, so {@link #drop} charges them to it.
+     */
+    private VirtualService dropSvc;
 
     PacketEngine(PacketPlane plane, ConnectionTable table, NanoClock clock) {
         this.plane = plane;
@@ -212,6 +217,7 @@ public final class PacketEngine {
         if (svc == null) {
             return drop(f, DropReason.NO_SERVICE);
         }
+        dropSvc = svc;
         boolean tunnel = svc.style() == ForwardStyle.TUNNEL;
         boolean segment = false;
         if (tunnel) {
@@ -413,6 +419,9 @@ public final class PacketEngine {
 
     private Verdict drop(Frame f, DropReason r) {
         counters.drop(r);
+        if (r.perService() && dropSvc != null) {
+            dropSvc.counters().drop(r);
+        }
         f.dropped(r);
         return Verdict.DROP;
     }

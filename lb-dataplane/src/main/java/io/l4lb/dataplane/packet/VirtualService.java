@@ -29,7 +29,7 @@ public final class VirtualService {
     private final BackendRuntime backend;
     private final long persistNanos;
     private final RealServer[] servers;
-    private final VipCounters counters = new VipCounters();
+    private final VipCounters counters;
     private final boolean consistentPrimary;
     private volatile View view;
 
@@ -40,6 +40,12 @@ public final class VirtualService {
 
     public VirtualService(int vip, int port, int proto, ForwardStyle style, BackendRuntime backend,
                           Duration persist, List<RealServer> servers) {
+        this(vip, port, proto, style, backend, persist, servers, new VipCounters());
+    }
+
+    /** With {@code counters} shared by the other services of the same frontend (its binds and ports). */
+    public VirtualService(int vip, int port, int proto, ForwardStyle style, BackendRuntime backend,
+                          Duration persist, List<RealServer> servers, VipCounters counters) {
         if (style == ForwardStyle.PROXY) {
             throw new IllegalArgumentException("the packet engine forwards dr and tunnel services only");
         }
@@ -50,6 +56,7 @@ public final class VirtualService {
         this.backend = backend;
         this.persistNanos = persist == null ? 0 : persist.toNanos();
         this.servers = servers.toArray(RealServer[]::new);
+        this.counters = counters;
         this.consistentPrimary = "mh".equals(backend.config().balance().scheduler());
         view(); // build the first view (and its Maglev table) here, on the control plane
     }

@@ -1,6 +1,7 @@
 package io.l4lb.server.admin;
 
 import io.l4lb.core.config.L4Config;
+import io.l4lb.server.runtime.PacketWiring;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.ServerAddressResolver;
 import io.l4lb.server.runtime.ServerMembershipListener;
@@ -32,10 +33,18 @@ public final class AdminWiring {
     public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
                                       ServerMembershipListener membership, Supplier<List<VrrpStats>> vrrp)
             throws Exception {
+        return start(file, config, runtime, out, membership, vrrp, null);
+    }
+
+    /** As above, with the dr/tunnel packet plane ({@code packet} null when none): its frontends and counters. */
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
+                                      ServerMembershipListener membership, Supplier<List<VrrpStats>> vrrp,
+                                      PacketWiring packet) throws Exception {
         ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
                 new ServerAddressResolver(ServerAddressResolver.SYSTEM));
         view.setMembershipListener(membership);
         view.vrrpSource(vrrp);
+        view.packetSource(packet);
         AdminPlane plane = AdminPlane.start(config, view);
         if (!plane.adminAddresses().isEmpty()) {
             out.println("l4lb: admin API listening on " + plane.adminAddresses());

@@ -13,6 +13,7 @@ import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.server.runtime.PacketWiring;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.ServerMembershipListener;
 import io.l4lb.server.runtime.ServerAddressResolver;
@@ -70,6 +71,19 @@ public final class ProcessRuntimeView implements RuntimeView {
         return vrrp.get();
     }
 
+    /** The dr/tunnel packet plane (null when the process runs none); its frontends join {@link #frontends()}. */
+    private volatile PacketWiring packet;
+
+    public void packetSource(PacketWiring p) {
+        this.packet = p;
+    }
+
+    @Override
+    public io.l4lb.core.stats.PacketPlaneStats packetPlane() {
+        PacketWiring p = packet;
+        return p == null ? null : p.stats();
+    }
+
     /** Declaration order of {@link #backends} (Map.copyOf does not keep it). */
     private volatile List<String> order;
     /** Told of servers added/removed by the API or a reload (health checks follow them). */
@@ -102,7 +116,12 @@ public final class ProcessRuntimeView implements RuntimeView {
     @Override
     public List<Frontend> frontends() {
         List<Frontend> out = new ArrayList<>();
-        Map<String, FrontendCounters> counters = runtime.engine().allCounters();
+        Map<String, FrontendCounters> counters = new LinkedHashMap<>(runtime.engine().allCounters());
+        PacketWiring p = packet;
+        if (p != null) {
+            // dr/tunnel frontends are not the proxy's: their counters come from the packet plane
+            p.frontendCounters().forEach(counters::putIfAbsent);
+        }
         for (Map.Entry<String, FrontendCounters> e : counters.entrySet()) {
             FrontendConfig fc = config.frontends().get(e.getKey());
             if (fc != null) {

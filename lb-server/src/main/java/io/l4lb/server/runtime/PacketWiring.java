@@ -8,6 +8,8 @@ import io.l4lb.core.config.L4Config;
 import io.l4lb.core.config.ProxyMode;
 import io.l4lb.core.state.BackendRuntime;
 import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.core.stats.FrontendCounters;
+import io.l4lb.core.stats.PacketPlaneStats;
 import io.l4lb.core.time.NanoClock;
 import io.l4lb.dataplane.nativeio.NativeIoException;
 import io.l4lb.dataplane.nativeio.NetInterfaces;
@@ -16,6 +18,7 @@ import io.l4lb.dataplane.packet.PacketPlane;
 import io.l4lb.dataplane.packet.RealServer;
 import io.l4lb.dataplane.packet.host.KernelCopyFilter;
 import io.l4lb.dataplane.packet.ServiceTable;
+import io.l4lb.dataplane.packet.VipCounters;
 import io.l4lb.dataplane.packet.VirtualService;
 import io.l4lb.dataplane.packet.host.MacResolver;
 import io.l4lb.dataplane.packet.host.ProcNet;
@@ -63,16 +66,28 @@ public final class PacketWiring implements AutoCloseable {
     private final List<PacketWorker> workers = new ArrayList<>();
     private final MacResolver resolver;
     private KernelCopyFilter filter;
+    private final Map<String, FrontendCounters> frontends;
     private volatile boolean closed;
 
-    private PacketWiring(PacketPlane plane, String device, MacResolver resolver) {
+    private PacketWiring(PacketPlane plane, String device, MacResolver resolver,
+                         Map<String, FrontendCounters> frontends) {
         this.plane = plane;
         this.device = device;
         this.resolver = resolver;
+        this.frontends = java.util.Collections.unmodifiableMap(frontends);
     }
 
     /** The dr/tunnel services of {@code config} over {@code backends} (may be empty). */
     public static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends) {
+        return services(config, backends, new LinkedHashMap<>());
+    }
+
+    /**
+     * As above; {@code frontends} receives, per frontend name, the counters every service of that
+     * frontend (each bind address and port) shares: the frontend's row in the stats catalogue.
+     */
+    public static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends,
+                                                Map<String, FrontendCounters> frontends) {
         Map<String, List<RealServer>> real = new LinkedHashMap<>();
         List<VirtualService> out = new ArrayList<>();
         for (FrontendConfig f : config.frontends().values()) {
@@ -86,6 +101,8 @@ public final class PacketWiring implements AutoCloseable {
             }
             List<RealServer> rs = real.computeIfAbsent(b.name(),
                     n -> br.servers().stream().map(s -> RealServer.of(s, Bytes.NO_MAC)).toList());
+            VipCounters counters = new VipCounters(
+                    frontends.computeIfAbsent(f.name(), n -> VipCounters.newFrontendCounters()));
             for (BindConfig bind : f.binds()) {
                 int vip;
                 try {
@@ -95,7 +112,7 @@ public final class PacketWiring implements AutoCloseable {
                             + " (expected: an IPv4 VIP for forward " + b.forward().name().toLowerCase(java.util.Locale.ROOT) + ")");
                 }
                 for (int port = bind.portLow(); port <= bind.portHigh(); port++) {
-                    out.add(new VirtualService(vip, port, 6, b.forward(), br, b.persist(), rs));
+                    out.add(new VirtualService(vip, port, 6, b.forward(), br, b.persist(), rs, counters));
                 }
             }
         }
@@ -105,7 +122,8 @@ public final class PacketWiring implements AutoCloseable {
     /** Starts the packet plane, or returns null when the config has no dr/tunnel service. */
     public static PacketWiring start(L4Config config, Map<String, BackendRuntime> backends, PrintStream out,
                                      PrintStream err) throws NativeIoException, IOException {
-        List<VirtualService> services = services(config, backends);
+        Map<String, FrontendCounters> frontends = new LinkedHashMap<>();
+        List<VirtualService> services = services(config, backends, frontends);
         if (services.isEmpty()) {
             return null;
         }
@@ -135,7 +153,7 @@ public final class PacketWiring implements AutoCloseable {
         plane.setServices(table.build());
         checkIpForward(err);
         MacResolver resolver = MacResolver.system(dr, dev);
-        PacketWiring w = new PacketWiring(plane, dev, resolver);
+        PacketWiring w = new PacketWiring(plane, dev, resolver, frontends);
         try {
             w.filter = KernelCopyFilter.install(dev, services);
         } catch (IOException e) {
@@ -211,6 +229,19 @@ public final class PacketWiring implements AutoCloseable {
 
     public PacketPlane plane() {
         return plane;
+    }
+
+    /**
+     * The counters of each dr/tunnel frontend, by name (declaration order): the admin plane lists
+     * them with the proxy frontends, so the catalogue, the API and {@code ctl show servers} see them.
+     */
+    public Map<String, FrontendCounters> frontendCounters() {
+        return frontends;
+    }
+
+    /** Engine-wide counters (every service and worker) for {@code l4lb_packet_*} and {@code /api/packet}. */
+    public PacketPlaneStats stats() {
+        return plane.counters().snapshot();
     }
 
     public String device() {

@@ -133,6 +133,13 @@ class PacketPlaneNetnsPrivilegedTest {
                     persist 60s
                     server rs1 %3$s:81
                     server rs2 %4$s:81
+                frontend nosrv
+                    bind %1$s:82
+                    default_backend nosrv
+                backend nosrv
+                    forward %2$s
+                    balance rr
+                    server rs1 %3$s:82 disabled
                 admin
                     bind 127.0.0.1:9900
                     token-file %5$s
@@ -194,6 +201,73 @@ class PacketPlaneNetnsPrivilegedTest {
             assertTrue(packets >= 5 * 3, rs + ": " + packets + " packets (5 connections of 3+ packets each)");
             assertTrue(bytes > 0, rs + ": " + bytes + " bytes");
         }
+        countersOfVipsServersAndDrops(dir, cl, lb, vip, mode);
+    }
+
+    /**
+     * The dr/tunnel counters in the catalogue after the traffic above: the {@code web} frontend's
+     * packets, bytes, flows and active/inactive counts equal the sums over its backend's real
+     * servers (no other frontend uses {@code farm}); {@code l4lb ctl show servers} lists the VIP
+     * with its real servers' InActConn; a SYN to a frontend whose only server is disabled is dropped
+     * as {@code no_server} on that frontend, one to a VIP port without a service as {@code
+     * no_service} on the packet plane only.
+     */
+    private void countersOfVipsServersAndDrops(Path dir, String cl, String lb, String vip, String mode)
+            throws Exception {
+        // each curl times out: its SYN (and retransmission) is dropped by the LB
+        lab.exec(cl, "sh", "-c", "curl -s --max-time 2 http://" + vip + ":82/who; curl -s --max-time 2 http://"
+                + vip + ":83/who; true");
+        String m = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        boolean consistent = false;
+        while (!consistent && System.nanoTime() < deadline) {
+            // both halves of one scrape must agree; a stray packet between the two reads retries
+            m = lab.exec(lb, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9900/metrics");
+            consistent = true;
+            for (String f : List.of("packets_total", "bytes_in_total", "sessions_total", "current_sessions",
+                    "inactive_sessions")) {
+                double fe = metric(m, "l4lb_frontend_" + f, "proxy=\"web\"");
+                double sum = metric(m, "l4lb_server_" + f, "proxy=\"farm\"", "server=\"rs1\"")
+                        + metric(m, "l4lb_server_" + f, "proxy=\"farm\"", "server=\"rs2\"");
+                consistent &= fe == sum;
+            }
+            consistent &= metric(m, "l4lb_frontend_packets_dropped_total", "proxy=\"nosrv\"", "reason=\"no_server\"") >= 1
+                    && metric(m, "l4lb_packet_dropped_total", "reason=\"no_service\"") >= 1;
+        }
+        assertTrue(consistent, "web frontend = sum of farm's servers, drops counted:\n" + m);
+        double packets = metric(m, "l4lb_frontend_packets_total", "proxy=\"web\"");
+        double bytes = metric(m, "l4lb_frontend_bytes_in_total", "proxy=\"web\"");
+        System.out.printf("%s: frontend web forwarded %.0f packets, %.0f bytes, %.0f flows; %.0f inactive%n", mode,
+                packets, bytes, metric(m, "l4lb_frontend_sessions_total", "proxy=\"web\""),
+                metric(m, "l4lb_frontend_inactive_sessions", "proxy=\"web\""));
+        assertTrue(bytes > BLOB, "the 20 MB upload crossed the VIP: " + bytes);
+        assertTrue(packets > BLOB / 65536, packets + " packets");
+        // 10 rr + 1 + 4 after the failure + the slow download + 2 transfers, each its own flow
+        assertTrue(metric(m, "l4lb_frontend_sessions_total", "proxy=\"web\"") >= 18, m);
+        assertTrue(metric(m, "l4lb_frontend_inactive_sessions", "proxy=\"web\"") > 0,
+                "closed flows stay inactive (FIN_WAIT) for 120 s");
+        double noServer = metric(m, "l4lb_frontend_packets_dropped_total", "proxy=\"nosrv\"", "reason=\"no_server\"");
+        assertEquals(noServer, metric(m, "l4lb_packet_dropped_total", "reason=\"no_server\""),
+                "every no_server drop belongs to the nosrv frontend");
+        assertEquals(0, metric(m, "l4lb_frontend_packets_dropped_total", "proxy=\"web\"", "reason=\"no_server\""));
+        assertEquals(0, metric(m, "l4lb_frontend_packets_total", "proxy=\"nosrv\""));
+        assertEquals(0, metric(m, "l4lb_packet_dropped_total", "reason=\"bad_ip_checksum\""));
+
+        // the same through the JSON API and ctl (ipvsadm -Ln layout)
+        String api = lab.exec(lb, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9900/api/packet");
+        assertTrue(api.matches("(?s).*\"no_service\":[1-9].*"), api);
+        String table = lab.exec(lb, l4lb("ctl", "--url", "http://127.0.0.1:9900", "show", "servers"));
+        String style = mode.equals("dr") ? "Route" : "Tunnel";
+        List<String> lines = List.of(table.split("\n"));
+        int at = lines.indexOf("TCP  " + vip + ":80 rr");
+        assertTrue(at >= 0, table);
+        long inactive = 0;
+        for (int i = at + 1; i <= at + 2; i++) {
+            String[] f = lines.get(i).trim().split("\\s+");
+            assertEquals(style, f[2], lines.get(i));
+            inactive += Long.parseLong(f[5]);
+        }
+        assertTrue(inactive > 0, "InActConn of the VIP's real servers:\n" + table);
     }
 
     /**
@@ -261,7 +335,7 @@ class PacketPlaneNetnsPrivilegedTest {
         return m;
     }
 
-    private static String[] l4lb(String... args) {
+    static String[] l4lb(String... args) {
         List<String> a = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.l4lb.server.Main"));

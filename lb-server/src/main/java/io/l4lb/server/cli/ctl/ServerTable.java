@@ -9,8 +9,10 @@ import java.util.Set;
  * {@code l4lb ctl show servers} in the layout of {@code ipvsadm -Ln}: one block per virtual
  * service (frontend bind address, scheduler), one {@code ->} line per real server with its forward
  * style (Masq = proxy/NAT, Route = DR, Tunnel = IPIP), weight and connections, plus the server's
- * name and state, which ipvsadm does not have. Proxy mode has no "inactive" connections
- * (ipvsadm's FIN_WAIT/TIME_WAIT entries), so InActConn is 0 there.
+ * name and state, which ipvsadm does not have. ActiveConn/InActConn are the server's
+ * {@code current_sessions}/{@code inactive_sessions}: for dr/tunnel the packet plane's established
+ * and other tracked flows, as LVS counts them (and as lc/wlc weigh them). Proxy mode has no
+ * "inactive" connections (ipvsadm's FIN_WAIT/TIME_WAIT entries), so InActConn is 0 there.
  */
 public final class ServerTable {
     private ServerTable() {
@@ -52,7 +54,8 @@ public final class ServerTable {
                     : hostPort(s.path("address").asText(), s.path("port").asInt());
             b.append(String.format(Locale.ROOT, "  -> %-28s %-7s %-6d %-10d %-9d %-12s %s%n", addr,
                     forward(s.path("forward").asText()), s.path("weight").asInt(),
-                    s.path("stats").path("current_sessions").asLong(), 0, s.path("name").asText(),
+                    s.path("stats").path("current_sessions").asLong(),
+                    s.path("stats").path("inactive_sessions").asLong(), s.path("name").asText(),
                     s.path("state").asText()));
         }
     }
