@@ -156,4 +156,24 @@ class BackendRuntimeTest {
         be.connectionClosed(a);
         assertEquals("a", be.pick(0).name());
     }
+
+    @Test
+    void reconfigureSwapsTheSchedulerOverTheSameServersAndKeepsTheirState() {
+        ServerRuntime a = server("a", false);
+        ServerRuntime b = server("b", false);
+        BackendRuntime be = backend(false, a, b);
+        be.connectionOpened(a);
+        be.setWeight(b, 7);
+        assertEquals(Set.of("a", "b"), picked(be, 10)); // round robin spreads
+        BackendConfig first = BackendConfig.of("be", "first", List.of()).withRetries(1, true);
+        be.reconfigure(first);
+        assertEquals(Set.of("a"), picked(be, 10)); // first: everything to the first server
+        assertEquals("first", be.config().balance().scheduler());
+        assertTrue(be.config().redispatch());
+        assertTrue(be.server("a") == a && be.server("b") == b, "same server runtimes");
+        assertEquals(1, a.counters().connectionsTotal.sum());
+        assertEquals(7, b.weight());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> be.reconfigure(BackendConfig.of("other", "rr", List.of())));
+    }
 }
