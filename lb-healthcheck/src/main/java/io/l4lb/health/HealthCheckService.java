@@ -97,6 +97,35 @@ public final class HealthCheckService implements PassiveObservationSink, AutoClo
         return true;
     }
 
+    /**
+     * Reload changed the backend's check method or {@code timeout check}: each of its checked
+     * servers gets a task with the new settings over the same {@link ServerHealth} (rise/fall
+     * counter, agent and ramp state kept: the server stays UP or DOWN as it was), on the same event
+     * loop, so the old task's stop runs before the new task's first check. Returns how many
+     * servers were restarted. Control plane thread.
+     */
+    public synchronized int restartBackend(BackendRuntime b) {
+        HealthCheckConfig hc = b.config().check();
+        Checker checker = CheckerFactory.forConfig(hc);
+        int n = 0;
+        for (Map.Entry<ServerRuntime, ServerCheckTask> e : tasks.entrySet()) {
+            ServerCheckTask old = e.getValue();
+            if (old.health().backend() != b) {
+                continue;
+            }
+            ServerRuntime s = e.getKey();
+            ServerOptions o = s.config().options();
+            SslContext ssl = o.checkSsl() || usesStepSsl(hc) ? CheckSsl.clientContext(o) : null;
+            ServerCheckTask t = new ServerCheckTask(old.health(), checker, old.loop(), channelClass, clock, ssl,
+                    spreadChecksPercent, random, b.config().timeouts());
+            old.stop();
+            e.setValue(t);
+            t.start(random.nextLong(Math.max(1, o.inter().toNanos())));
+            n++;
+        }
+        return n;
+    }
+
     /** Stops checking a server removed at run time (an in-flight check completes and is ignored). */
     public synchronized boolean stopServer(ServerRuntime s) {
         ServerCheckTask t = tasks.remove(s);

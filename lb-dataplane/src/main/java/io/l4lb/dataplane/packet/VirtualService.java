@@ -29,7 +29,7 @@ public final class VirtualService {
     private final BackendRuntime backend;
     private final long persistNanos;
     private final RealServer[] servers;
-    private final VipCounters counters = new VipCounters();
+    private final VipCounters counters;
     private final boolean consistentPrimary;
     private volatile View view;
 
@@ -40,6 +40,16 @@ public final class VirtualService {
 
     public VirtualService(int vip, int port, int proto, ForwardStyle style, BackendRuntime backend,
                           Duration persist, List<RealServer> servers) {
+        this(vip, port, proto, style, backend, persist, servers, new VipCounters());
+    }
+
+    /**
+     * As above over existing {@code counters}: a reload rebuilding the service of the same
+     * VIP:port/proto keeps its counters (flows of the old service still count into them).
+     */
+    public VirtualService(int vip, int port, int proto, ForwardStyle style, BackendRuntime backend,
+                          Duration persist, List<RealServer> servers, VipCounters counters) {
+        this.counters = counters;
         if (style == ForwardStyle.PROXY) {
             throw new IllegalArgumentException("the packet engine forwards dr and tunnel services only");
         }

@@ -1,6 +1,7 @@
 package io.l4lb.server.admin;
 
 import io.l4lb.core.config.L4Config;
+import io.l4lb.server.runtime.PacketWiring;
 import io.l4lb.server.runtime.ProxyRuntime;
 import io.l4lb.server.runtime.ServerAddressResolver;
 import io.l4lb.server.runtime.ServerMembershipListener;
@@ -32,9 +33,17 @@ public final class AdminWiring {
     public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
                                       ServerMembershipListener membership, Supplier<List<VrrpStats>> vrrp)
             throws Exception {
+        return start(file, config, runtime, out, membership, vrrp, null);
+    }
+
+    /** As above; reloads also rebuild the dr/tunnel services of {@code packet} (null: none running). */
+    public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
+                                      ServerMembershipListener membership, Supplier<List<VrrpStats>> vrrp,
+                                      PacketWiring packet) throws Exception {
         ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
                 new ServerAddressResolver(ServerAddressResolver.SYSTEM));
         view.setMembershipListener(membership);
+        view.setPacketWiring(packet);
         view.vrrpSource(vrrp);
         AdminPlane plane = AdminPlane.start(config, view);
         if (!plane.adminAddresses().isEmpty()) {

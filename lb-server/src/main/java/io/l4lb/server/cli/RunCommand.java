@@ -125,7 +125,7 @@ public final class RunCommand implements Command {
         }
         AutoCloseable admin;
         try {
-            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out, health, vrrp::stats);
+            admin = io.l4lb.server.admin.AdminWiring.start(file, config, runtime, out, health, vrrp::stats, packet);
         } catch (Exception e) {
             err.println("[ALERT] admin: " + e);
             vrrp.close();

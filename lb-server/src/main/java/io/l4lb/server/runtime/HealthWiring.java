@@ -81,6 +81,14 @@ public final class HealthWiring implements PassiveObservationSink, ServerMembers
         }
     }
 
+    @Override
+    public void checkSettingsChanged(BackendRuntime backend) {
+        HealthCheckService s = service;
+        if (s != null) {
+            s.restartBackend(backend);
+        }
+    }
+
     /** Stops every check; idempotent. */
     @Override
     public void close() {

@@ -69,6 +69,21 @@ public final class PacketWiring implements AutoCloseable {
 
     /** The dr/tunnel services of {@code config} over {@code backends} (may be empty). */
     public static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends) {
+        return services(config, backends, ServiceTable.EMPTY);
+    }
+
+    /**
+     * As above, reusing from {@code running} the {@link RealServer} of each server runtime (its
+     * MAC stays known) and the counters of each VIP:port/proto that is still served.
+     */
+    static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends,
+                                         ServiceTable running) {
+        Map<ServerRuntime, RealServer> known = new java.util.IdentityHashMap<>();
+        for (VirtualService v : running.services()) {
+            for (RealServer r : v.servers()) {
+                known.putIfAbsent(r.runtime(), r);
+            }
+        }
         Map<String, List<RealServer>> real = new LinkedHashMap<>();
         List<VirtualService> out = new ArrayList<>();
         for (FrontendConfig f : config.frontends().values()) {
@@ -80,8 +95,8 @@ public final class PacketWiring implements AutoCloseable {
             if (br == null) {
                 throw new IllegalStateException("backend " + b.name() + " has no runtime state");
             }
-            List<RealServer> rs = real.computeIfAbsent(b.name(),
-                    n -> br.servers().stream().map(s -> RealServer.of(s, Bytes.NO_MAC)).toList());
+            List<RealServer> rs = real.computeIfAbsent(b.name(), n -> br.servers().stream()
+                    .map(s -> known.containsKey(s) ? known.get(s) : RealServer.of(s, Bytes.NO_MAC)).toList());
             for (BindConfig bind : f.binds()) {
                 int vip;
                 try {
@@ -91,7 +106,9 @@ public final class PacketWiring implements AutoCloseable {
                             + " (expected: an IPv4 VIP for forward " + b.forward().name().toLowerCase(java.util.Locale.ROOT) + ")");
                 }
                 for (int port = bind.portLow(); port <= bind.portHigh(); port++) {
-                    out.add(new VirtualService(vip, port, 6, b.forward(), br, b.persist(), rs));
+                    VirtualService was = running.lookup(vip, port, 6);
+                    out.add(new VirtualService(vip, port, 6, b.forward(), br, b.persist(), rs,
+                            was != null ? was.counters() : new io.l4lb.dataplane.packet.VipCounters()));
                 }
             }
         }
@@ -117,20 +134,10 @@ public final class PacketWiring implements AutoCloseable {
         int ip = NetInterfaces.primaryIpv4(dev);
         PacketPlane plane = new PacketPlane(EngineConfig.of(mac, ip), true);
         ServiceTable.Builder table = ServiceTable.builder();
-        List<RealServer> dr = new ArrayList<>();
-        for (VirtualService s : services) {
-            table.add(s);
-            if (s.style() == ForwardStyle.DR) {
-                for (RealServer r : s.servers()) {
-                    if (!dr.contains(r)) {
-                        dr.add(r);
-                    }
-                }
-            }
-        }
+        services.forEach(table::add);
         plane.setServices(table.build());
         checkIpForward(err);
-        MacResolver resolver = MacResolver.system(dr, dev);
+        MacResolver resolver = MacResolver.system(drServers(services), dev);
         PacketWiring w = new PacketWiring(plane, dev, resolver);
         try {
             w.startThreads(config.global().nbthread() > 0 ? config.global().nbthread()
@@ -144,6 +151,53 @@ public final class PacketWiring implements AutoCloseable {
         }
         out.println("l4lb: packet plane on " + dev + " (" + Bytes.ipv4(ip) + "), " + w.workers.size() + " worker(s)");
         return w;
+    }
+
+    private static List<RealServer> drServers(List<VirtualService> services) {
+        List<RealServer> dr = new ArrayList<>();
+        for (VirtualService s : services) {
+            if (s.style() == ForwardStyle.DR) {
+                for (RealServer r : s.servers()) {
+                    if (!dr.contains(r)) {
+                        dr.add(r);
+                    }
+                }
+            }
+        }
+        return dr;
+    }
+
+    /**
+     * Reload, in place: rebuilds the virtual services of {@code config} over {@code backends} (the
+     * reload already applied server and backend changes to them) and publishes the new table with
+     * one swap. Flows already in the workers' connection tables keep their real server until they
+     * end, as LVS keeps its connection entries; new flows use the new table. Real servers that stay
+     * keep their MAC, services that stay keep their counters; the neighbour refresh follows the
+     * new DR real servers. The interface, its addresses and the worker count stay as started.
+     * Returns one line per service added or removed (empty when the set of VIPs is the same).
+     *
+     * @throws IllegalArgumentException when a bind is not an IPv4 VIP, or services collide (nothing changed then)
+     */
+    public synchronized List<String> reload(L4Config config, Map<String, BackendRuntime> backends) {
+        ServiceTable running = plane.services();
+        List<VirtualService> next = services(config, backends, running);
+        ServiceTable.Builder table = ServiceTable.builder();
+        next.forEach(table::add);
+        ServiceTable built = table.build();
+        resolver.setServers(drServers(next));
+        plane.setServices(built);
+        List<String> out = new ArrayList<>();
+        for (VirtualService v : next) {
+            if (running.lookup(v.vip(), v.port(), v.proto()) == null) {
+                out.add("packet service " + v + " added");
+            }
+        }
+        for (VirtualService v : running.services()) {
+            if (built.lookup(v.vip(), v.port(), v.proto()) == null) {
+                out.add("packet service " + v + " removed (its live flows run to their end)");
+            }
+        }
+        return out;
     }
 
     private void startThreads(int n) throws NativeIoException {

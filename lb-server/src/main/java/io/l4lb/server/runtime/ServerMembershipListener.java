@@ -12,6 +12,13 @@ public interface ServerMembershipListener {
 
     void serverRemoved(BackendRuntime backend, ServerRuntime server);
 
+    /**
+     * A reload changed the backend's check settings (check method, {@code timeout check}): its
+     * servers' checks restart with them, keeping each server's health state.
+     */
+    default void checkSettingsChanged(BackendRuntime backend) {
+    }
+
     ServerMembershipListener NONE = new ServerMembershipListener() {
         @Override
         public void serverAdded(BackendRuntime backend, ServerRuntime server) {
