@@ -77,7 +77,11 @@ class ProxyReconfigureTest {
     void newServerTimeoutAppliesToNewConnectionsWhileOldOnesKeepTheirs() throws Exception {
         try (var echo = Origins.echo("E")) {
             BackendConfig be = BackendConfig.of("be", "rr", List.of(ServerConfig.of("E", "127.0.0.1", echo.port())));
-            try (ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(be));
+            // timeout client 1h on the frontend: the shorter timeout server must still fire (the
+            // session's timer is re-armed earlier once the backend is known).
+            FrontendConfig fe = ProxyFixture.frontend("be").withTimeouts(new Timeouts(null, Duration.ofHours(1), null,
+                    null, null, null, null, null));
+            try (ProxyFixture p = new ProxyFixture(fe, List.of(be));
                  Socket before = open(p)) {
                 roundTrip(before, "one");
                 BackendRuntime rt = p.backends.get("be");
