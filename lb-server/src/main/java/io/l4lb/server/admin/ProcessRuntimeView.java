@@ -78,6 +78,7 @@ public final class ProcessRuntimeView implements RuntimeView {
     public ServerRuntime addServer(BackendRuntime backend, ServerConfig server) {
         ServerRuntime s = RuntimeView.super.addServer(backend, server);
         membership.serverAdded(backend, s);
+        packetsFollow(backend);
         return s;
     }
 
@@ -86,6 +87,7 @@ public final class ProcessRuntimeView implements RuntimeView {
         ServerRuntime s = RuntimeView.super.removeServer(backend, server);
         if (s != null) {
             membership.serverRemoved(backend, s);
+            packetsFollow(backend);
         }
         return s;
     }
@@ -95,6 +97,17 @@ public final class ProcessRuntimeView implements RuntimeView {
 
     public void setPacketWiring(PacketWiring p) {
         this.packet = p;
+    }
+
+    /**
+     * A server added or removed through the API in a dr/tunnel backend: rebuild the packet
+     * services so the new real server gets its MAC followed (and a removed one no longer is).
+     */
+    private synchronized void packetsFollow(BackendRuntime backend) {
+        PacketWiring p = packet;
+        if (p != null && backend.config().forward() != io.l4lb.core.config.ForwardStyle.PROXY) {
+            p.reload(config, orderedBackends());
+        }
     }
 
     private Map<String, BackendRuntime> orderedBackends() {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code l4lb realserver --apply} and a Python HTTP server on each real server, {@code l4lb ctl
  * reload} after the config file is rewritten. Checked: a real server added to a running DR
  * backend takes new flows, a new VIP port starts being served, a real server removed takes no new
- * flow, and a download that started before the reloads runs to its last byte.
+ * flow, a real server added through the API takes flows, and a download that started before the
+ * reloads runs to its last byte.
  */
 @Privileged
 class PacketReloadNetnsPrivilegedTest {
@@ -134,6 +135,13 @@ class PacketReloadNetnsPrivilegedTest {
         assertTrue(out.contains("server farm/rs1 removed"), out);
         assertTrue(out.contains("packet service " + vip + ":81/tcp dr -> extra removed"), out);
         assertEquals(Map.of("rs2", 4), who(cl, vip, 80, 4, ""));
+        // A real server added through the API to the running DR backend is forwarded to (its MAC followed).
+        String added = lab.exec(lb, "curl", "-s", "--max-time", "5", "-X", "POST", "-H",
+                "Authorization: Bearer " + Files.readString(token).strip(), "http://127.0.0.1:9900/api/backends/farm/servers",
+                "-d", "{\"name\": \"rs1\", \"address\": \"" + lab.ip(11) + "\", \"port\": 80}");
+        assertTrue(added.contains("rs1"), added);
+        Map<String, Integer> again = who(cl, vip, 80, 6, "");
+        assertEquals(2, again.size(), "rr over rs2 and the API-added rs1: " + again);
         assertTrue(slow.waitFor(60, TimeUnit.SECONDS), "the download ends");
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob)),
                 Files.readString(sha).split(" ")[0], "the download that started on rs1 completed");
