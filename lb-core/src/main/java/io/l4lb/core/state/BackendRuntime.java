@@ -120,6 +120,23 @@ public final class BackendRuntime {
         return s;
     }
 
+    /**
+     * Reload: puts {@code next} in place of the server of the same name, at the same position
+     * (order matters to {@code first} and the hashes), with one republish. Returns the replaced
+     * server, or null (nothing changed) when there is none of that name.
+     */
+    public synchronized ServerRuntime replaceServer(ServerRuntime next) {
+        ServerRuntime old = server(next.name());
+        if (old == null) {
+            return null;
+        }
+        List<ServerRuntime> list = new ArrayList<>(servers);
+        list.set(list.indexOf(old), next);
+        servers = List.copyOf(list);
+        republish();
+        return old;
+    }
+
     public Snapshot snapshot() {
         return snapshot.get();
     }

@@ -176,4 +176,21 @@ class BackendRuntimeTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> be.reconfigure(BackendConfig.of("other", "rr", List.of())));
     }
+
+    @Test
+    void replacedServerKeepsItsPlaceStateAndCounters() {
+        ServerRuntime a = server("a", false);
+        ServerRuntime b = server("b", false);
+        BackendRuntime be = backend(false, a, b);
+        be.reconfigure(BackendConfig.of("be", "first", List.of()));
+        ServerConfig bigger = a.config().withOptions(a.config().options().withMaxconn(5, 0));
+        ServerRuntime a2 = new ServerRuntime(bigger, a.address(), a);
+        a.counters().bytesIn.add(42);
+        assertTrue(be.replaceServer(a2) == a);
+        assertEquals(List.of("a", "b"), be.servers().stream().map(ServerRuntime::name).toList());
+        assertEquals(Set.of("a"), picked(be, 5)); // first: still the first in list order
+        assertTrue(be.pick(0) == a2);
+        assertEquals(42, a2.counters().bytesIn.sum());
+        assertNull(be.replaceServer(server("zz", false)));
+    }
 }

@@ -122,15 +122,25 @@ final class ReloadApplier {
                     out.add(what + " weight " + c.config().options().weight());
                 }
                 case CHANGED -> {
-                    ServerRuntime old = be.removeServer(c.server());
-                    if (old != null) {
-                        membership.serverRemoved(be, old);
+                    ServerRuntime old = be.server(c.server());
+                    if (old != null && sameTarget(old.config(), c.config())) {
+                        // Same real server, new settings (maxconn, check, a default-server line...):
+                        // health state, counters and operator state carry over, same list position.
+                        ServerRuntime s = new ServerRuntime(c.config(), resolver.resolve(c.config()), old);
+                        be.replaceServer(s);
+                        membership.serverReplaced(be, old, s);
+                        out.add(what + " changed in place (new settings; health state and counters kept)");
+                        continue;
                     }
+                    // Another address: another real server, its state starts afresh (same list position).
                     ServerRuntime s = newServer(c.config());
-                    if (be.addServer(s)) {
+                    if (old != null && be.replaceServer(s) != null) {
+                        membership.serverRemoved(be, old);
+                        membership.serverAdded(be, s);
+                    } else if (be.addServer(s)) {
                         membership.serverAdded(be, s);
                     }
-                    out.add(what + " changed (new settings, counters restart)");
+                    out.add(what + " changed (new address: a new server, counters restart)");
                 }
             }
         }
@@ -264,6 +274,11 @@ final class ReloadApplier {
         } catch (IllegalArgumentException | IllegalStateException e) {
             restart.add("packet services NOT applied: " + e.getMessage());
         }
+    }
+
+    /** Same host and port: the same real server, whatever else changed. */
+    private static boolean sameTarget(ServerConfig a, ServerConfig b) {
+        return a.host().equals(b.host()) && a.port() == b.port();
     }
 
     private ServerRuntime newServer(ServerConfig s) {

@@ -161,11 +161,20 @@ class AdminHealthChecksTest {
         assertTrue(change.startsWith("s2 down"), change);
         assertNotNull(health.service().health(s1), "unchanged s1 keeps its checks");
 
-        // Changed settings: a new runtime state, checked in place of the old one.
+        // Changed settings, same address: a new runtime state checked in place of the old one,
+        // which keeps the health state (DOWN, no init-state reset) and the counters.
+        s2.counters().connectErrors.add(7);
         Files.writeString(cfg, config("    server s2 127.0.0.1:%d check inter 200ms fall 1 rise 2\n".formatted(refused)));
-        assertEquals(200, send("POST", "/api/reload", "").statusCode());
+        HttpResponse<String> changed = send("POST", "/api/reload", "");
+        assertEquals(200, changed.statusCode());
+        assertTrue(changed.body().contains("server web/s2 changed in place (new settings; health state and counters kept)"),
+                changed.body());
         ServerRuntime s2b = web.server("s2");
         assertTrue(s2b != s2);
+        assertFalse(s2b.healthUp(), "s2 stays DOWN across the reload");
+        assertEquals(7, s2b.counters().connectErrors.sum());
+        assertEquals(200, s2b.config().options().inter().toMillis());
+        assertTrue(changes.isEmpty() || !changes.peek().startsWith("s2 up"), "no UP flap: " + changes);
         assertNull(health.service().health(s2), "the old state is no longer checked");
         assertNotNull(health.service().health(s2b));
 
