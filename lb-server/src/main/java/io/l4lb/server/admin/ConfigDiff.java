@@ -29,7 +29,10 @@ public final class ConfigDiff {
         REMOVED,
         /** Only the weight changed: set it in place (health and counters kept). */
         WEIGHT,
-        /** Another setting changed (address, port, check...): the server takes the new settings. */
+        /**
+         * Another setting changed (address, port, check...): the server takes the new settings; at
+         * the same address it keeps its health state and counters (see {@link ReloadApplier}).
+         */
         CHANGED
     }
 
