@@ -29,11 +29,22 @@ public interface RuntimeView {
     record ConfigInfo(String source, long version, Instant loadedAt) {
     }
 
-    /** The outcome of a reload: {@code ok} false keeps the old config; {@code errors} read file:line:col. */
-    record ReloadResult(boolean ok, long version, List<String> errors, List<String> changes) {
+    /**
+     * The outcome of a reload: {@code ok} false keeps the old config; {@code errors} read
+     * file:line:col. {@code changes} lists what was applied; {@code restartNeeded} the changed
+     * settings that the running process cannot take and that wait for a restart (also listed in
+     * {@code changes} with the suffix "not applied, needs a restart").
+     */
+    record ReloadResult(boolean ok, long version, List<String> errors, List<String> changes,
+                        List<String> restartNeeded) {
         public ReloadResult {
             errors = List.copyOf(errors);
             changes = List.copyOf(changes);
+            restartNeeded = List.copyOf(restartNeeded);
+        }
+
+        public ReloadResult(boolean ok, long version, List<String> errors, List<String> changes) {
+            this(ok, version, errors, changes, List.of());
         }
     }
 

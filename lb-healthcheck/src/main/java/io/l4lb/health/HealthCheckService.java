@@ -84,17 +84,63 @@ public final class HealthCheckService implements PassiveObservationSink, AutoClo
      * checked (no check configured, or already checked). Control plane thread.
      */
     public synchronized boolean startServer(BackendRuntime b, ServerRuntime s) {
+        return startServer(b, s, null);
+    }
+
+    /**
+     * Reload changed a server's settings (same address): {@code next} replaces {@code old} in
+     * {@code b}. The old checks stop; the new ones (if {@code next} is checked) start from the old
+     * rise/fall position, so the server keeps its UP/DOWN state across the reload. Control plane.
+     */
+    public synchronized boolean replaceServer(BackendRuntime b, ServerRuntime old, ServerRuntime next) {
+        ServerCheckTask was = tasks.remove(old);
+        if (was != null) {
+            was.stop();
+        }
+        return startServer(b, next, was == null ? null : was.health());
+    }
+
+    private boolean startServer(BackendRuntime b, ServerRuntime s, ServerHealth previous) {
         ServerOptions o = s.config().options();
         if ((!o.check() && o.agentPort() <= 0) || tasks.containsKey(s)) {
             return false;
         }
         HealthCheckConfig hc = b.config().check();
         SslContext ssl = o.checkSsl() || usesStepSsl(hc) ? CheckSsl.clientContext(o) : null;
-        ServerCheckTask t = new ServerCheckTask(new ServerHealth(b, s, clock, log), CheckerFactory.forConfig(hc),
+        ServerCheckTask t = new ServerCheckTask(new ServerHealth(b, s, clock, log, previous), CheckerFactory.forConfig(hc),
                 group.next(), channelClass, clock, ssl, spreadChecksPercent, random, b.config().timeouts());
         tasks.put(s, t);
         t.start(random.nextLong(Math.max(1, o.inter().toNanos())));
         return true;
+    }
+
+    /**
+     * Reload changed the backend's check method or {@code timeout check}: each of its checked
+     * servers gets a task with the new settings over the same {@link ServerHealth} (rise/fall
+     * counter, agent and ramp state kept: the server stays UP or DOWN as it was), on the same event
+     * loop, so the old task's stop runs before the new task's first check. Returns how many
+     * servers were restarted. Control plane thread.
+     */
+    public synchronized int restartBackend(BackendRuntime b) {
+        HealthCheckConfig hc = b.config().check();
+        Checker checker = CheckerFactory.forConfig(hc);
+        int n = 0;
+        for (Map.Entry<ServerRuntime, ServerCheckTask> e : tasks.entrySet()) {
+            ServerCheckTask old = e.getValue();
+            if (old.health().backend() != b) {
+                continue;
+            }
+            ServerRuntime s = e.getKey();
+            ServerOptions o = s.config().options();
+            SslContext ssl = o.checkSsl() || usesStepSsl(hc) ? CheckSsl.clientContext(o) : null;
+            ServerCheckTask t = new ServerCheckTask(old.health(), checker, old.loop(), channelClass, clock, ssl,
+                    spreadChecksPercent, random, b.config().timeouts());
+            old.stop();
+            e.setValue(t);
+            t.start(random.nextLong(Math.max(1, o.inter().toNanos())));
+            n++;
+        }
+        return n;
     }
 
     /** Stops checking a server removed at run time (an in-flight check completes and is ignored). */

@@ -36,6 +36,25 @@ public final class HealthCounter {
         };
     }
 
+    /**
+     * Reload: a counter for new settings starting from a previous counter's position, so an UP
+     * server stays UP and a DOWN one DOWN. The position is re-expressed against the new rise/fall:
+     * fully up stays fully up, up keeps its remaining failures (at most the new fall), down keeps
+     * its passes so far (at most rise - 1).
+     */
+    public static HealthCounter continuing(int rise, int fall, HealthCounter previous) {
+        HealthCounter c = new HealthCounter(rise, fall, InitState.FULLY_DOWN);
+        if (previous.health == previous.max()) {
+            c.health = c.max();
+        } else if (previous.up()) {
+            int failuresLeft = previous.health - previous.rise + 1; // failures until down
+            c.health = rise + Math.min(fall, failuresLeft) - 1;
+        } else {
+            c.health = Math.min(rise - 1, previous.health);
+        }
+        return c;
+    }
+
     public boolean up() {
         return health >= rise;
     }

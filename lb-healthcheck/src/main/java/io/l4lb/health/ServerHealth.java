@@ -36,12 +36,22 @@ public final class ServerHealth {
     private CheckStatus lastStatus;
 
     public ServerHealth(BackendRuntime backend, ServerRuntime server, NanoClock clock, StateChangeLog log) {
+        this(backend, server, clock, log, null);
+    }
+
+    /**
+     * Reload of a server's settings: {@code previous} (the health of the runtime it replaces, or
+     * null) gives the starting position of the rise/fall counter instead of {@code init-state}.
+     */
+    ServerHealth(BackendRuntime backend, ServerRuntime server, NanoClock clock, StateChangeLog log,
+                 ServerHealth previous) {
         this.backend = backend;
         this.server = server;
         this.opts = server.config().options();
         this.clock = clock;
         this.log = log;
-        this.counter = new HealthCounter(opts.rise(), opts.fall(), opts.initState());
+        this.counter = previous == null ? new HealthCounter(opts.rise(), opts.fall(), opts.initState())
+                : HealthCounter.continuing(opts.rise(), opts.fall(), previous.counter);
         this.inMaint = paused();
         if (server.address() != null && server.healthUp() != counter.up()) {
             backend.setHealth(server, counter.up(), "init-state " + opts.initState());

@@ -99,4 +99,21 @@ class HealthCounterTest {
         assertThrows(IllegalArgumentException.class, () -> new HealthCounter(0, 3, InitState.UP));
         assertThrows(IllegalArgumentException.class, () -> new HealthCounter(2, 0, InitState.UP));
     }
+
+    @Test
+    void aCounterContinuedUnderNewRiseFallKeepsUpOrDown() {
+        HealthCounter fullyUp = new HealthCounter(2, 3, InitState.FULLY_UP);
+        HealthCounter c = HealthCounter.continuing(3, 5, fullyUp);
+        assertTrue(c.up());
+        assertEquals(3 + 5 - 1, c.health(), "fully up stays fully up");
+        HealthCounter oneFailureLeft = new HealthCounter(2, 3, InitState.UP);
+        assertEquals("D", run(HealthCounter.continuing(2, 5, oneFailureLeft), "F"), "still one failure from down");
+        HealthCounter fullyDown = new HealthCounter(2, 3, InitState.FULLY_DOWN);
+        HealthCounter d = HealthCounter.continuing(4, 2, fullyDown);
+        assertFalse(d.up());
+        assertEquals("DDDU", run(d, "PPPP"), "fully down needs the new rise passes");
+        HealthCounter onePassIn = new HealthCounter(3, 3, InitState.FULLY_DOWN);
+        onePassIn.pass();
+        assertEquals("U", run(HealthCounter.continuing(2, 3, onePassIn), "P"), "passes so far are kept");
+    }
 }

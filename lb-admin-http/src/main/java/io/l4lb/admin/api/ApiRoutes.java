@@ -147,6 +147,8 @@ public final class ApiRoutes {
         n.put("version", res.version());
         res.errors().forEach(n.withArray("errors")::add);
         res.changes().forEach(n.withArray("changes")::add);
+        ArrayNode restart = n.putArray("restart_needed");
+        res.restartNeeded().forEach(restart::add);
         if (!res.ok()) {
             n.put("error", "config rejected, the running config is kept: "
                     + (res.errors().isEmpty() ? "unknown error" : res.errors().get(0)));

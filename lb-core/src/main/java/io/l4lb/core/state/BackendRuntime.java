@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * first one only, or all with {@code option allbackups}); when none, an empty snapshot.
  */
 public final class BackendRuntime {
-    private final BackendConfig config;
+    /** Replaced by {@link #reconfigure} (reload); readers take one consistent value per use. */
+    private volatile BackendConfig config;
     /** Replaced as a whole (copy on write) when the admin API adds or removes a server. */
     private volatile List<ServerRuntime> servers;
-    private final SchedulerFactory factory;
+    private volatile SchedulerFactory factory;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final List<ServerStateListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SessionTerminator sessionTerminator = SessionTerminator.NONE;
@@ -49,6 +50,26 @@ public final class BackendRuntime {
 
     public BackendConfig config() {
         return config;
+    }
+
+    /**
+     * Reload: takes the backend-level settings of {@code next} (balance, allbackups, timeouts,
+     * retries, persist...) while keeping this object and its {@link ServerRuntime}s, so health
+     * state, weights set at run time and counters survive. A new scheduler of the new algorithm is
+     * built over the same servers and published with one swap: the next pick uses it. Servers are
+     * not taken from {@code next}: membership changes go through {@link #addServer}/{@link #removeServer}.
+     *
+     * @throws IllegalArgumentException when {@code next} is another backend or its algorithm is unknown
+     */
+    public synchronized void reconfigure(BackendConfig next) {
+        if (!next.name().equals(config.name())) {
+            throw new IllegalArgumentException("backend " + config.name() + " cannot take the settings of "
+                    + next.name());
+        }
+        SchedulerFactory f = SchedulerRegistry.factory(next.balance().scheduler());
+        this.config = next;
+        this.factory = f;
+        republish();
     }
 
     public String name() {
@@ -97,6 +118,23 @@ public final class BackendRuntime {
         servers = List.copyOf(next);
         republish();
         return s;
+    }
+
+    /**
+     * Reload: puts {@code next} in place of the server of the same name, at the same position
+     * (order matters to {@code first} and the hashes), with one republish. Returns the replaced
+     * server, or null (nothing changed) when there is none of that name.
+     */
+    public synchronized ServerRuntime replaceServer(ServerRuntime next) {
+        ServerRuntime old = server(next.name());
+        if (old == null) {
+            return null;
+        }
+        List<ServerRuntime> list = new ArrayList<>(servers);
+        list.set(list.indexOf(old), next);
+        servers = List.copyOf(list);
+        republish();
+        return old;
     }
 
     public Snapshot snapshot() {

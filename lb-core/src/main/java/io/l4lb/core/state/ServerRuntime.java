@@ -12,8 +12,8 @@ import java.net.InetSocketAddress;
  */
 public final class ServerRuntime {
     private final ServerConfig config;
-    private final ServerLoad load = new ServerLoad();
-    private final ServerCounters counters = new ServerCounters();
+    private final ServerLoad load;
+    private final ServerCounters counters;
     private volatile InetSocketAddress address;
     private volatile boolean healthUp;
     private volatile String healthReason = "not checked";
@@ -27,7 +27,39 @@ public final class ServerRuntime {
     private volatile LastCheck lastCheck = LastCheck.NONE;
 
     public ServerRuntime(ServerConfig config, InetSocketAddress address) {
+        this(config, address, new ServerLoad(), new ServerCounters());
+    }
+
+    /**
+     * Reload: the same real server (same address) with new settings. It takes over the previous
+     * runtime's counters and live load (its connections still run on that server), its health
+     * state and last check (when both versions are checked), its agent state (when both have an
+     * agent), and the operator's state unless the {@code disabled} keyword itself changed; the
+     * weight comes from the new config.
+     */
+    public ServerRuntime(ServerConfig config, InetSocketAddress address, ServerRuntime previous) {
+        this(config, address, previous.load, previous.counters);
+        ServerConfig.ServerOptions was = previous.config.options();
+        ServerConfig.ServerOptions now = config.options();
+        // Health carries over only between two checked versions: an unchecked server is up by
+        // definition, a newly checked one starts from its init-state.
+        if (address != null && was.check() && now.check()) {
+            this.healthUp = previous.healthUp;
+            this.healthReason = previous.healthReason;
+            this.lastCheck = previous.lastCheck;
+        }
+        if (was.agentPort() > 0 && now.agentPort() > 0) {
+            this.agentState = previous.agentState;
+        }
+        if (now.disabled() == was.disabled()) {
+            this.adminState = previous.adminState;
+        }
+    }
+
+    private ServerRuntime(ServerConfig config, InetSocketAddress address, ServerLoad load, ServerCounters counters) {
         this.config = config;
+        this.load = load;
+        this.counters = counters;
         this.address = address;
         this.weight = config.options().weight();
         this.adminState = config.options().disabled() ? AdminState.MAINT : AdminState.READY;

@@ -156,4 +156,41 @@ class BackendRuntimeTest {
         be.connectionClosed(a);
         assertEquals("a", be.pick(0).name());
     }
+
+    @Test
+    void reconfigureSwapsTheSchedulerOverTheSameServersAndKeepsTheirState() {
+        ServerRuntime a = server("a", false);
+        ServerRuntime b = server("b", false);
+        BackendRuntime be = backend(false, a, b);
+        be.connectionOpened(a);
+        be.setWeight(b, 7);
+        assertEquals(Set.of("a", "b"), picked(be, 10)); // round robin spreads
+        BackendConfig first = BackendConfig.of("be", "first", List.of()).withRetries(1, true);
+        be.reconfigure(first);
+        assertEquals(Set.of("a"), picked(be, 10)); // first: everything to the first server
+        assertEquals("first", be.config().balance().scheduler());
+        assertTrue(be.config().redispatch());
+        assertTrue(be.server("a") == a && be.server("b") == b, "same server runtimes");
+        assertEquals(1, a.counters().connectionsTotal.sum());
+        assertEquals(7, b.weight());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> be.reconfigure(BackendConfig.of("other", "rr", List.of())));
+    }
+
+    @Test
+    void replacedServerKeepsItsPlaceStateAndCounters() {
+        ServerRuntime a = server("a", false);
+        ServerRuntime b = server("b", false);
+        BackendRuntime be = backend(false, a, b);
+        be.reconfigure(BackendConfig.of("be", "first", List.of()));
+        ServerConfig bigger = a.config().withOptions(a.config().options().withMaxconn(5, 0));
+        ServerRuntime a2 = new ServerRuntime(bigger, a.address(), a);
+        a.counters().bytesIn.add(42);
+        assertTrue(be.replaceServer(a2) == a);
+        assertEquals(List.of("a", "b"), be.servers().stream().map(ServerRuntime::name).toList());
+        assertEquals(Set.of("a"), picked(be, 5)); // first: still the first in list order
+        assertTrue(be.pick(0) == a2);
+        assertEquals(42, a2.counters().bytesIn.sum());
+        assertNull(be.replaceServer(server("zz", false)));
+    }
 }

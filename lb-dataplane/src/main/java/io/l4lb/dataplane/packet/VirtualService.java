@@ -43,7 +43,11 @@ public final class VirtualService {
         this(vip, port, proto, style, backend, persist, servers, new VipCounters());
     }
 
-    /** With {@code counters} shared by the other services of the same frontend (its binds and ports). */
+    /**
+     * With {@code counters} shared by the other services of the same frontend (its binds and
+     * ports); a reload rebuilding the services of a frontend that stays passes the same counters
+     * (flows of the old service still count into them).
+     */
     public VirtualService(int vip, int port, int proto, ForwardStyle style, BackendRuntime backend,
                           Duration persist, List<RealServer> servers, VipCounters counters) {
         if (style == ForwardStyle.PROXY) {

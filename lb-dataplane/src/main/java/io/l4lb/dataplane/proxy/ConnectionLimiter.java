@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * until a slot frees. 0 = unlimited (only counts). Thread-safe.
  */
 final class ConnectionLimiter {
-    private final int max;
+    /** Changed by a reload ({@link #setMax}); read once per acquire. */
+    private volatile int max;
     private final AtomicInteger current = new AtomicInteger();
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<ServerGate.Waiter> waiting = new ConcurrentLinkedQueue<>();
@@ -31,7 +32,29 @@ final class ConnectionLimiter {
         return current.get();
     }
 
+    /**
+     * Reload: a new limit for the connections accepted from now on. Raising it (or 0 = unlimited)
+     * hands the new slots to waiting connections and resumes accepting; lowering it below the live
+     * count pauses accepting until enough connections end (live ones are never cut).
+     */
+    synchronized void setMax(int n) {
+        max = n;
+        while (!waiting.isEmpty() && tryAcquire()) {
+            release(); // hands the slot to the oldest waiter
+        }
+        if (n > 0 && current.get() >= n) {
+            pause();
+        } else if (paused) {
+            resume();
+        }
+    }
+
+    int max() {
+        return max;
+    }
+
     boolean tryAcquire() {
+        int max = this.max;
         if (max == 0) {
             current.incrementAndGet();
             return true;
@@ -70,7 +93,8 @@ final class ConnectionLimiter {
             release();
             return;
         }
-        if (max > 0 && n < max && paused) {
+        int max = this.max;
+        if ((max == 0 || n < max) && paused) {
             resume();
         }
     }
@@ -89,7 +113,8 @@ final class ConnectionLimiter {
         for (Channel c : listeners) {
             c.config().setAutoRead(true);
         }
-        if (current.get() >= max) {
+        int max = this.max;
+        if (max > 0 && current.get() >= max) {
             pause();
         }
     }

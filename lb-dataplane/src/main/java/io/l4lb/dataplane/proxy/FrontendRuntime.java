@@ -17,18 +17,20 @@ import java.util.Map;
 /**
  * One frontend as the proxy runs it: its rules compiled once, the backends it can route to, its
  * counters and connection limits. Immutable after construction; shared by all its connections.
+ * A reload that changes only rules, timeouts or maxconn builds a new one over the same counters
+ * and limiter (see {@link ProxyEngine#updateFrontend}); sessions keep the one they started with.
  */
 final class FrontendRuntime {
     record Rule(ConnPredicate when, boolean accept) {}
 
-    record Route(ConnPredicate when, BackendContext backend) {}
+    record Route(ConnPredicate when, BackendSlot backend) {}
 
     final FrontendConfig config;
     final FrontendCounters counters;
     final List<Rule> connectionRules = new ArrayList<>();
     final List<Rule> contentRules = new ArrayList<>();
     final List<Route> routes = new ArrayList<>();
-    final BackendContext defaultBackend;
+    final BackendSlot defaultBackend;
     /** True when some rule needs the TLS ClientHello and {@code tcp-request inspect-delay} is set. */
     final boolean inspect;
     final long inspectDelayNanos;
@@ -38,13 +40,19 @@ final class FrontendRuntime {
     final PassiveObservationSink sink;
     final NanoClock clock;
 
-    FrontendRuntime(FrontendConfig config, FrontendCounters counters, Map<String, BackendContext> backends,
+    FrontendRuntime(FrontendConfig config, FrontendCounters counters, Map<String, BackendSlot> backends,
                     ConnectionLimiter globalLimit, ProxyTransport transport, PassiveObservationSink sink,
                     NanoClock clock) {
+        this(config, counters, backends, globalLimit, new ConnectionLimiter(config.maxconn()), transport, sink, clock);
+    }
+
+    FrontendRuntime(FrontendConfig config, FrontendCounters counters, Map<String, BackendSlot> backends,
+                    ConnectionLimiter globalLimit, ConnectionLimiter frontendLimit, ProxyTransport transport,
+                    PassiveObservationSink sink, NanoClock clock) {
         this.config = config;
         this.counters = counters;
         this.globalLimit = globalLimit;
-        this.frontendLimit = new ConnectionLimiter(config.maxconn());
+        this.frontendLimit = frontendLimit;
         this.transport = transport;
         this.sink = sink;
         this.clock = clock;
@@ -60,7 +68,7 @@ final class FrontendRuntime {
             }
         }
         for (BackendRule r : config.useBackend()) {
-            BackendContext b = backends.get(r.backend());
+            BackendSlot b = backends.get(r.backend());
             if (b == null) {
                 throw new IllegalArgumentException("frontend '" + config.name() + "': use_backend to unknown backend '"
                         + r.backend() + "'");
@@ -81,9 +89,9 @@ final class FrontendRuntime {
     BackendContext backendFor(ConnSamples samples) {
         for (Route r : routes) {
             if (r.when().test(samples)) {
-                return r.backend();
+                return r.backend().current();
             }
         }
-        return defaultBackend;
+        return defaultBackend == null ? null : defaultBackend.current();
     }
 }

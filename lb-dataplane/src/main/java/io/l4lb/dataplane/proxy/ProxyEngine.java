@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The proxy-mode (NAT) dataplane: one Netty event-loop group, the listening sockets of every
@@ -61,8 +62,10 @@ public final class ProxyEngine implements AutoCloseable {
     private final Options options;
     private final int loops;
     private final ConnectionLimiter globalLimit;
-    private final Map<BackendRuntime, BackendContext> backends = new IdentityHashMap<>();
+    private final Map<BackendRuntime, BackendSlot> backends = new IdentityHashMap<>();
     private final Map<String, FrontendRuntime> frontends = new LinkedHashMap<>();
+    /** What each frontend's listeners hand new connections to; swapped by {@link #updateFrontend}. */
+    private final Map<String, AtomicReference<FrontendRuntime>> accepting = new LinkedHashMap<>();
     private final Map<String, List<Channel>> listeners = new LinkedHashMap<>();
     /** Frontends removed by a reload whose live connections may still run (counted by activeConnections). */
     private final List<FrontendRuntime> retired = new ArrayList<>();
@@ -99,14 +102,21 @@ public final class ProxyEngine implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
-        Map<String, BackendContext> ctx = new LinkedHashMap<>();
-        for (Map.Entry<String, BackendRuntime> e : byName.entrySet()) {
-            ctx.put(e.getKey(), backends.computeIfAbsent(e.getValue(), b -> new BackendContext(b, options.clock())));
-        }
+        Map<String, BackendSlot> ctx = slots(byName);
         FrontendRuntime rt = new FrontendRuntime(fe, new FrontendCounters(), ctx, globalLimit,
                 options.transport(), options.sink(), options.clock());
         frontends.put(fe.name(), rt);
+        accepting.put(fe.name(), new AtomicReference<>(rt));
         return rt.counters;
+    }
+
+    private Map<String, BackendSlot> slots(Map<String, BackendRuntime> byName) {
+        Map<String, BackendSlot> ctx = new LinkedHashMap<>();
+        for (Map.Entry<String, BackendRuntime> e : byName.entrySet()) {
+            ctx.put(e.getKey(), backends.computeIfAbsent(e.getValue(),
+                    b -> new BackendSlot(new BackendContext(b, options.clock()))));
+        }
+        return ctx;
     }
 
     /**
@@ -129,7 +139,7 @@ public final class ProxyEngine implements AutoCloseable {
                 List<Channel> bound = new ArrayList<>();
                 listeners.put(fe.config.name(), bound);
                 for (BindConfig b : fe.config.binds()) {
-                    bind(fe, b, bound);
+                    bind(fe, accepting.get(fe.config.name()), b, bound);
                 }
             }
         } catch (RuntimeException | InterruptedException e) {
@@ -138,7 +148,8 @@ public final class ProxyEngine implements AutoCloseable {
         }
     }
 
-    private void bind(FrontendRuntime fe, BindConfig b, List<Channel> bound) throws InterruptedException {
+    private void bind(FrontendRuntime fe, AtomicReference<FrontendRuntime> target, BindConfig b, List<Channel> bound)
+            throws InterruptedException {
         String host = b.host() == null ? "0.0.0.0" : b.host();
         for (int port = b.portLow(); port <= b.portHigh(); port++) {
             // TCP_NODELAY is Netty's default on Linux and SO_KEEPALIVE the kernel's default off:
@@ -156,7 +167,7 @@ public final class ProxyEngine implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             connections.add(ch);
-                            ch.pipeline().addLast(new ClientSideHandler(fe));
+                            ch.pipeline().addLast(new ClientSideHandler(target.get()));
                         }
                     });
             // One socket per event loop with SO_REUSEPORT (the kernel spreads accepts); an
@@ -288,16 +299,14 @@ public final class ProxyEngine implements AutoCloseable {
         if (frontends.containsKey(fe.name())) {
             throw new IllegalStateException("frontend '" + fe.name() + "' exists");
         }
-        Map<String, BackendContext> ctx = new LinkedHashMap<>();
-        for (Map.Entry<String, BackendRuntime> e : byName.entrySet()) {
-            ctx.put(e.getKey(), backends.computeIfAbsent(e.getValue(), b -> new BackendContext(b, options.clock())));
-        }
+        Map<String, BackendSlot> ctx = slots(byName);
         FrontendRuntime rt = new FrontendRuntime(fe, new FrontendCounters(), ctx, globalLimit,
                 options.transport(), options.sink(), options.clock());
         List<Channel> bound = new ArrayList<>();
+        AtomicReference<FrontendRuntime> target = new AtomicReference<>(rt);
         try {
             for (BindConfig b : fe.binds()) {
-                bind(rt, b, bound);
+                bind(rt, target, b, bound);
             }
         } catch (RuntimeException | InterruptedException e) {
             for (Channel c : bound) {
@@ -306,8 +315,58 @@ public final class ProxyEngine implements AutoCloseable {
             throw e;
         }
         frontends.put(fe.name(), rt);
+        accepting.put(fe.name(), target);
         listeners.put(fe.name(), bound);
         return rt.counters;
+    }
+
+    /**
+     * Reload, in place: a frontend whose listening side (binds, backlog, {@code option
+     * clitcpka}, mode) is unchanged takes its new rules, ACLs, {@code use_backend}/{@code
+     * default_backend}, timeouts, inspect-delay and maxconn without closing its sockets: the next
+     * accepted connection uses them, live ones keep the rules they were accepted under. Counters
+     * and the maxconn limiter (its live count, its waiters) carry over.
+     *
+     * @throws IllegalArgumentException when a rule names an unknown backend or an unsupported ACL
+     *                                  (nothing changed then)
+     * @throws IllegalStateException    when the frontend is not running here
+     */
+    public synchronized void updateFrontend(FrontendConfig fe, Map<String, BackendRuntime> byName) {
+        FrontendRuntime old = frontends.get(fe.name());
+        AtomicReference<FrontendRuntime> target = accepting.get(fe.name());
+        if (old == null || target == null) {
+            throw new IllegalStateException("frontend '" + fe.name() + "' is not running");
+        }
+        FrontendRuntime rt = new FrontendRuntime(fe, old.counters, slots(byName), globalLimit, old.frontendLimit,
+                options.transport(), options.sink(), options.clock());
+        old.frontendLimit.setMax(fe.maxconn());
+        frontends.put(fe.name(), rt);
+        target.set(rt);
+    }
+
+    /**
+     * Reload, in place: new connections routed to {@code backend} from now on use its current
+     * settings ({@link BackendRuntime#reconfigure}: timeouts, retries, redispatch, persist...);
+     * connections already routed keep theirs. Server gates (maxconn slots and queues) are kept.
+     * Returns false when no frontend of this engine routes to it.
+     */
+    public synchronized boolean reconfigureBackend(BackendRuntime backend) {
+        BackendSlot slot = backends.get(backend);
+        if (slot == null) {
+            return false;
+        }
+        slot.refresh(options.clock());
+        return true;
+    }
+
+    /** Reload, in place: a new global {@code maxconn} (0 = unlimited) for connections from now on. */
+    public void setGlobalMaxconn(int maxconn) {
+        globalLimit.setMax(maxconn);
+    }
+
+    /** The global {@code maxconn} in force (0 = unlimited). */
+    public int globalMaxconn() {
+        return globalLimit.max();
     }
 
     /**
@@ -319,6 +378,7 @@ public final class ProxyEngine implements AutoCloseable {
         if (rt == null) {
             return false;
         }
+        accepting.remove(name);
         for (Channel c : listeners.remove(name)) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

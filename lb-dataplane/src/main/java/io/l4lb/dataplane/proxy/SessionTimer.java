@@ -22,6 +22,8 @@ final class SessionTimer {
     private boolean halfClosed;
     private boolean stopped;
     private ScheduledFuture<?> task;
+    /** When {@code task} fires (clock reading). */
+    private long taskAt;
 
     SessionTimer(ProxySession session, EventLoop loop, NanoClock clock, SessionTimeouts initial) {
         this.session = session;
@@ -59,14 +61,25 @@ final class SessionTimer {
         }
     }
 
+    /**
+     * Schedules the check for the next deadline. A task already due no later is kept (activity
+     * re-arms lazily when it fires); one due later is replaced: the backend's {@code timeout
+     * server} (known once routed) or the established state may bring the deadline forward, e.g.
+     * {@code timeout client 1h} with {@code timeout server 30s}.
+     */
     void arm() {
-        if (task != null || stopped) {
+        if (stopped) {
             return;
         }
         long d = timeouts.nextDeadline(lastClient, lastServer, established, halfClosed);
-        if (d != Long.MAX_VALUE) {
-            task = loop.schedule(this::fired, Math.max(0, d - clock.nanoTime()), TimeUnit.NANOSECONDS);
+        if (d == Long.MAX_VALUE || task != null && taskAt - d <= 0) {
+            return;
         }
+        if (task != null) {
+            task.cancel(false);
+        }
+        taskAt = d;
+        task = loop.schedule(this::fired, Math.max(0, d - clock.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     void stop() {

@@ -42,7 +42,7 @@ class ClientSideHandlerTest {
                 new Condition.Term(false, null, new AclConfig(null, "req.ssl_sni", List.of(), List.of("x"),
                         SourcePos.NONE)))), SourcePos.NONE), SourcePos.NONE)) : List.of();
         FrontendConfig fc = ProxyFixture.frontend("be").withRules(List.of(), rules, inspect, routes);
-        return new FrontendRuntime(fc, new FrontendCounters(), Map.of("be", ctx), new ConnectionLimiter(0),
+        return new FrontendRuntime(fc, new FrontendCounters(), Map.of("be", new BackendSlot(ctx)), new ConnectionLimiter(0),
                 ProxyTransport.of(GlobalConfig.Transport.NIO), PassiveObservationSink.NONE, NanoClock.SYSTEM);
     }
 

@@ -36,13 +36,17 @@ public final class AdminWiring {
         return start(file, config, runtime, out, membership, vrrp, null);
     }
 
-    /** As above, with the dr/tunnel packet plane ({@code packet} null when none): its frontends and counters. */
+    /**
+     * As above, with the dr/tunnel packet plane ({@code packet} null when none): its frontends and
+     * counters, and reloads rebuild its services.
+     */
     public static AutoCloseable start(Path file, L4Config config, ProxyRuntime runtime, PrintStream out,
                                       ServerMembershipListener membership, Supplier<List<VrrpStats>> vrrp,
                                       PacketWiring packet) throws Exception {
         ProcessRuntimeView view = new ProcessRuntimeView(file, config, runtime,
                 new ServerAddressResolver(ServerAddressResolver.SYSTEM));
         view.setMembershipListener(membership);
+        view.setPacketWiring(packet);
         view.vrrpSource(vrrp);
         view.packetSource(packet);
         AdminPlane plane = AdminPlane.start(config, view);

@@ -1,12 +1,15 @@
 package io.l4lb.server.admin;
 
 import io.l4lb.core.config.BackendConfig;
+import io.l4lb.core.config.FrontendConfig;
 import io.l4lb.core.config.L4Config;
 import io.l4lb.core.config.ServerConfig;
+import io.l4lb.core.config.VrrpConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pure difference between the running config and a newly parsed one (no I/O, no runtime
@@ -26,17 +29,32 @@ public final class ConfigDiff {
         REMOVED,
         /** Only the weight changed: set it in place (health and counters kept). */
         WEIGHT,
-        /** Another setting changed (address, port, check...): the server takes the new settings. */
+        /**
+         * Another setting changed (address, port, check...): the server takes the new settings; at
+         * the same address it keeps its health state and counters (see {@link ReloadApplier}).
+         */
         CHANGED
     }
 
     public record ServerChange(String backend, String server, ServerChangeKind kind, ServerConfig config) {
     }
 
-    /** The plan. Lists keep the new file's order (removed items: the old file's order). */
+    /** The settings of a frontend that live on its listening sockets: changing one means a re-bind. */
+    static final Set<String> LISTENER_SETTINGS = Set.of("bind", "backlog", "option clitcpka", "mode", "stats");
+
+    /**
+     * The plan. Lists keep the new file's order (removed items: the old file's order).
+     * {@code frontendsRebind}: the changed frontends whose listening side (binds, backlog,
+     * clitcpka, mode, stats) changed; the other changed frontends can take their new settings in
+     * place. The settings maps name what changed, per frontend/backend/vrrp instance, in config
+     * keywords ({@link SettingNames}).
+     */
     public record Plan(List<String> frontendsAdded, List<String> frontendsRemoved, List<String> frontendsChanged,
                        List<String> backendsAdded, List<String> backendsRemoved, List<String> backendsChanged,
-                       List<ServerChange> servers, boolean globalChanged, boolean adminChanged, boolean vrrpChanged) {
+                       List<ServerChange> servers, boolean globalChanged, boolean adminChanged, boolean vrrpChanged,
+                       List<String> frontendsRebind, Map<String, List<String>> frontendSettings,
+                       Map<String, List<String>> backendSettings, List<String> globalSettings,
+                       List<String> adminSettings, List<String> vrrpChanges) {
         public boolean isEmpty() {
             return frontendsAdded.isEmpty() && frontendsRemoved.isEmpty() && frontendsChanged.isEmpty()
                     && backendsAdded.isEmpty() && backendsRemoved.isEmpty() && backendsChanged.isEmpty()
@@ -48,24 +66,24 @@ public final class ConfigDiff {
             List<String> out = new ArrayList<>();
             frontendsAdded.forEach(f -> out.add("frontend " + f + " added"));
             frontendsRemoved.forEach(f -> out.add("frontend " + f + " removed"));
-            frontendsChanged.forEach(f -> out.add("frontend " + f + " changed"));
+            frontendsChanged.forEach(f -> out.add("frontend " + f + " changed: "
+                    + String.join(", ", frontendSettings.getOrDefault(f, List.of()))));
             backendsAdded.forEach(b -> out.add("backend " + b + " added"));
             backendsRemoved.forEach(b -> out.add("backend " + b + " removed"));
-            backendsChanged.forEach(b -> out.add("backend " + b + " settings changed"));
+            backendsChanged.forEach(b -> out.add("backend " + b + " settings changed: "
+                    + String.join(", ", backendSettings.getOrDefault(b, List.of()))));
             for (ServerChange s : servers) {
                 out.add("server " + s.backend() + "/" + s.server() + " "
                         + s.kind().name().toLowerCase(java.util.Locale.ROOT)
                         + (s.kind() == ServerChangeKind.WEIGHT ? " to " + s.config().options().weight() : ""));
             }
             if (globalChanged) {
-                out.add("global section changed");
+                out.add("global section changed: " + String.join(", ", globalSettings));
             }
             if (adminChanged) {
-                out.add("admin section changed");
+                out.add("admin section changed: " + String.join(", ", adminSettings));
             }
-            if (vrrpChanged) {
-                out.add("vrrp instances changed");
-            }
+            out.addAll(vrrpChanges);
             return out;
         }
     }
@@ -75,6 +93,16 @@ public final class ConfigDiff {
         List<String> feRemoved = new ArrayList<>();
         List<String> feChanged = new ArrayList<>();
         keyed(old.frontends(), next.frontends(), feAdded, feRemoved, feChanged);
+        Map<String, List<String>> feSettings = new LinkedHashMap<>();
+        List<String> feRebind = new ArrayList<>();
+        for (String f : feChanged) {
+            List<String> what = SettingNames.changed(old.frontends().get(f), next.frontends().get(f), Set.of("name"));
+            feSettings.put(f, List.copyOf(what));
+            if (what.stream().anyMatch(LISTENER_SETTINGS::contains)) {
+                feRebind.add(f);
+            }
+        }
+        Map<String, List<String>> beSettings = new LinkedHashMap<>();
         List<String> beAdded = new ArrayList<>();
         List<String> beRemoved = new ArrayList<>();
         List<String> beChanged = new ArrayList<>();
@@ -87,6 +115,8 @@ public final class ConfigDiff {
             }
             if (!SameIgnoringPos.equal(withoutServers(before), withoutServers(e.getValue()))) {
                 beChanged.add(e.getKey());
+                beSettings.put(e.getKey(), List.copyOf(SettingNames.changed(before, e.getValue(),
+                        Set.of("name", "servers"))));
             }
             servers(before, e.getValue(), servers);
         }
@@ -95,11 +125,42 @@ public final class ConfigDiff {
                 beRemoved.add(name);
             }
         }
+        List<String> global = SettingNames.changed(old.global(), next.global(), Set.of());
+        List<String> admin = SettingNames.changed(old.admin(), next.admin(), Set.of());
+        List<String> vrrp = vrrp(old.vrrp(), next.vrrp());
         return new Plan(List.copyOf(feAdded), List.copyOf(feRemoved), List.copyOf(feChanged), List.copyOf(beAdded),
                 List.copyOf(beRemoved), List.copyOf(beChanged), List.copyOf(servers),
-                !SameIgnoringPos.equal(old.global(), next.global()),
-                !SameIgnoringPos.equal(old.admin(), next.admin()),
-                !SameIgnoringPos.equal(old.vrrp(), next.vrrp()));
+                !global.isEmpty(), !admin.isEmpty(), !vrrp.isEmpty(), List.copyOf(feRebind),
+                java.util.Collections.unmodifiableMap(feSettings), java.util.Collections.unmodifiableMap(beSettings),
+                List.copyOf(global), List.copyOf(admin), List.copyOf(vrrp));
+    }
+
+    /** One line per vrrp instance added, removed or changed (with the changed keywords). */
+    private static List<String> vrrp(List<VrrpConfig> old, List<VrrpConfig> next) {
+        Map<String, VrrpConfig> before = new LinkedHashMap<>();
+        old.forEach(v -> before.put(v.name(), v));
+        Map<String, VrrpConfig> after = new LinkedHashMap<>();
+        next.forEach(v -> after.put(v.name(), v));
+        List<String> out = new ArrayList<>();
+        for (VrrpConfig v : next) {
+            VrrpConfig b = before.get(v.name());
+            if (b == null) {
+                out.add("vrrp " + v.name() + " added");
+            } else if (!SameIgnoringPos.equal(b, v)) {
+                out.add("vrrp " + v.name() + " changed: " + String.join(", ", SettingNames.changed(b, v, Set.of("name"))));
+            }
+        }
+        for (VrrpConfig v : old) {
+            if (!after.containsKey(v.name())) {
+                out.add("vrrp " + v.name() + " removed");
+            }
+        }
+        return out;
+    }
+
+    /** True when {@code fe} changed only in settings that {@code ProxyEngine.updateFrontend} applies in place. */
+    static boolean inPlace(Plan plan, FrontendConfig fe) {
+        return plan.frontendsChanged().contains(fe.name()) && !plan.frontendsRebind().contains(fe.name());
     }
 
     private static <T> void keyed(Map<String, T> old, Map<String, T> next, List<String> added, List<String> removed,

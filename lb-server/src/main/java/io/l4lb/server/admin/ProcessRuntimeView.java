@@ -1,10 +1,7 @@
 package io.l4lb.server.admin;
 
 import io.l4lb.admin.RuntimeView;
-import io.l4lb.core.config.BackendConfig;
 import io.l4lb.core.config.ConfigException;
-import io.l4lb.core.config.ForwardStyle;
-import io.l4lb.core.config.ProxyMode;
 import io.l4lb.core.config.ConfigParser;
 import io.l4lb.core.config.Diagnostic;
 import io.l4lb.core.config.FrontendConfig;
@@ -31,12 +28,9 @@ import java.util.Map;
  *
  * <p>Reload (SIGHUP or the API): parse the file; on error keep everything and return the
  * diagnostics (file:line:col). Otherwise {@link ConfigDiff} the running config against the new one
- * and apply, in place, what the proxy wiring can change at run time: servers added, removed,
- * re-weighted (health state and counters kept) or changed (a new runtime state with the new
- * settings); backends added/removed; frontends added (bound now), removed (listeners closed, live
- * connections run to their end) or changed (closed then re-bound: connection attempts in that
- * instant are refused). Backend-level setting changes (balance, timeouts...) and the global and
- * admin sections are reported as needing a restart. Reloads are serialised.
+ * and let {@link ReloadApplier} apply the difference in place (servers, backend settings,
+ * frontends, global maxconn/hard-stop-after, dr/tunnel services); settings that need a restart
+ * are logged and returned by name. Reloads are serialised.
  */
 public final class ProcessRuntimeView implements RuntimeView {
     private static final System.Logger LOG = System.getLogger(ProcessRuntimeView.class.getName());
@@ -71,7 +65,10 @@ public final class ProcessRuntimeView implements RuntimeView {
         return vrrp.get();
     }
 
-    /** The dr/tunnel packet plane (null when the process runs none); its frontends join {@link #frontends()}. */
+    /**
+     * The dr/tunnel packet plane (null when the process runs none): its frontends join
+     * {@link #frontends()}, and reloads rebuild its services.
+     */
     private volatile PacketWiring packet;
 
     public void packetSource(PacketWiring p) {
@@ -97,6 +94,7 @@ public final class ProcessRuntimeView implements RuntimeView {
     public ServerRuntime addServer(BackendRuntime backend, ServerConfig server) {
         ServerRuntime s = RuntimeView.super.addServer(backend, server);
         membership.serverAdded(backend, s);
+        packetsFollow(backend);
         return s;
     }
 
@@ -105,8 +103,33 @@ public final class ProcessRuntimeView implements RuntimeView {
         ServerRuntime s = RuntimeView.super.removeServer(backend, server);
         if (s != null) {
             membership.serverRemoved(backend, s);
+            packetsFollow(backend);
         }
         return s;
+    }
+
+    /** Same as {@link #packetSource}: the dr/tunnel wiring a reload rebuilds its services in. */
+    public void setPacketWiring(PacketWiring p) {
+        this.packet = p;
+    }
+
+    /**
+     * A server added or removed through the API in a dr/tunnel backend: rebuild the packet
+     * services so the new real server gets its MAC followed (and a removed one no longer is).
+     */
+    private synchronized void packetsFollow(BackendRuntime backend) {
+        PacketWiring p = packet;
+        if (p != null && backend.config().forward() != io.l4lb.core.config.ForwardStyle.PROXY) {
+            p.reload(config, orderedBackends());
+        }
+    }
+
+    private Map<String, BackendRuntime> orderedBackends() {
+        Map<String, BackendRuntime> m = new LinkedHashMap<>();
+        for (String n : order) {
+            m.put(n, backends.get(n));
+        }
+        return m;
     }
 
     public L4Config currentConfig() {
@@ -165,131 +188,21 @@ public final class ProcessRuntimeView implements RuntimeView {
             return new ReloadResult(false, version, errors, List.of());
         }
         ConfigDiff.Plan plan = ConfigDiff.diff(config, next);
-        List<String> changes = apply(plan, next);
+        ReloadApplier.Result r = new ReloadApplier(runtime, resolver, membership, packet)
+                .apply(plan, config, next, orderedBackends());
+        backends = Map.copyOf(r.backends());
+        order = List.copyOf(r.backends().keySet());
         config = next;
         version++;
         loadedAt = Instant.now();
+        List<String> changes = new ArrayList<>(r.applied());
+        r.restart().forEach(x -> changes.add(x + ": not applied, needs a restart"));
         LOG.log(System.Logger.Level.INFO, "reload " + version + " applied: "
-                + (changes.isEmpty() ? "no change" : String.join("; ", changes)));
-        return new ReloadResult(true, version, List.of(), changes);
-    }
-
-    /** Applies what can change at run time; describes the rest as "needs restart". */
-    private List<String> apply(ConfigDiff.Plan plan, L4Config next) {
-        List<String> out0 = new ArrayList<>();
-        Map<String, BackendRuntime> nextBackends = new LinkedHashMap<>();
-        for (String n : order) {
-            nextBackends.put(n, backends.get(n));
+                + (r.applied().isEmpty() ? "no change" : String.join("; ", r.applied())));
+        if (!r.restart().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "reload " + version + ": changed settings that need a restart: "
+                    + String.join("; ", r.restart()));
         }
-        List<String> restart = new ArrayList<>();
-        for (String name : plan.backendsAdded()) {
-            BackendConfig bc = next.backends().get(name);
-            if (bc.forward() != ForwardStyle.PROXY || bc.mode() != ProxyMode.TCP) {
-                continue;
-            }
-            List<ServerRuntime> servers = new ArrayList<>();
-            bc.servers().forEach(sc -> servers.add(newServer(sc)));
-            BackendRuntime added = new BackendRuntime(bc, servers);
-            nextBackends.put(name, added);
-            servers.forEach(s -> membership.serverAdded(added, s));
-            out0.add("backend " + name + " added");
-        }
-        for (String name : plan.backendsRemoved()) {
-            BackendRuntime removed = nextBackends.remove(name);
-            if (removed != null) {
-                removed.servers().forEach(s -> membership.serverRemoved(removed, s));
-                out0.add("backend " + name + " removed");
-            }
-        }
-        // Frontends: close the removed and changed ones (live connections continue), bind the new.
-        List<String> closeNames = new ArrayList<>(plan.frontendsRemoved());
-        closeNames.addAll(plan.frontendsChanged());
-        for (String name : closeNames) {
-            if (runtime.engine().removeFrontend(name)) {
-                out0.add("frontend " + name + " listeners closed (live connections continue)");
-            }
-        }
-        List<String> bindNames = new ArrayList<>(plan.frontendsChanged());
-        bindNames.addAll(plan.frontendsAdded());
-        for (String name : bindNames) {
-            FrontendConfig fc = next.frontends().get(name);
-            if (fc.mode() == ProxyMode.HTTP) {
-                restart.add("stats listener " + name); // bound by the admin plane at start only
-                continue;
-            }
-            if (fc.binds().isEmpty()
-                    || fc.defaultBackend() != null && !nextBackends.containsKey(fc.defaultBackend())) {
-                continue;
-            }
-            try {
-                runtime.engine().addFrontendLive(fc, nextBackends);
-                out0.add("frontend " + name + " listening");
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.ERROR, "reload: frontend " + name + ": " + e.getMessage());
-                out0.add("frontend " + name + " NOT listening: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                out0.add("frontend " + name + " NOT listening: interrupted");
-            }
-        }
-        backends = Map.copyOf(nextBackends);
-        order = List.copyOf(nextBackends.keySet());
-        List<String> out = new ArrayList<>(out0);
-        for (ConfigDiff.ServerChange c : plan.servers()) {
-            BackendRuntime be = nextBackends.get(c.backend());
-            if (be == null) {
-                continue;
-            }
-            String what = "server " + c.backend() + "/" + c.server();
-            switch (c.kind()) {
-                case ADDED -> {
-                    ServerRuntime s = newServer(c.config());
-                    if (be.addServer(s)) {
-                        membership.serverAdded(be, s);
-                    }
-                    out.add(what + " added");
-                }
-                case REMOVED -> {
-                    ServerRuntime s = be.removeServer(c.server());
-                    if (s != null) {
-                        membership.serverRemoved(be, s);
-                    }
-                    out.add(what + " removed (live connections end on their own)");
-                }
-                case WEIGHT -> {
-                    ServerRuntime s = be.server(c.server());
-                    if (s != null) {
-                        be.setWeight(s, c.config().options().weight());
-                    }
-                    out.add(what + " weight " + c.config().options().weight());
-                }
-                case CHANGED -> {
-                    ServerRuntime old = be.removeServer(c.server());
-                    if (old != null) {
-                        membership.serverRemoved(be, old);
-                    }
-                    ServerRuntime s = newServer(c.config());
-                    if (be.addServer(s)) {
-                        membership.serverAdded(be, s);
-                    }
-                    out.add(what + " changed (new settings, counters restart)");
-                }
-            }
-        }
-        plan.backendsChanged().forEach(b -> restart.add("backend " + b + " settings changed"));
-        if (plan.globalChanged()) {
-            restart.add("global section changed");
-        }
-        if (plan.adminChanged()) {
-            restart.add("admin section changed");
-        }
-        for (String r : restart) {
-            out.add(r + ": not applied, needs a restart");
-        }
-        return out;
-    }
-
-    private ServerRuntime newServer(ServerConfig s) {
-        return new ServerRuntime(s, resolver.resolve(s));
+        return new ReloadResult(true, version, List.of(), changes, r.restart());
     }
 }

@@ -151,6 +151,12 @@ public final class CtlCommand implements Command {
                 for (JsonNode ch : r.body().path("changes")) {
                     out.println("  " + ch.asText());
                 }
+                if (!r.body().path("restart_needed").isEmpty()) {
+                    out.println("needs a restart to take effect:");
+                    for (JsonNode ch : r.body().path("restart_needed")) {
+                        out.println("  " + ch.asText());
+                    }
+                }
                 return 0;
             }
             default -> {

@@ -81,6 +81,22 @@ public final class HealthWiring implements PassiveObservationSink, ServerMembers
         }
     }
 
+    @Override
+    public void serverReplaced(BackendRuntime backend, ServerRuntime old, ServerRuntime next) {
+        HealthCheckService s = service;
+        if (s != null) {
+            s.replaceServer(backend, old, next);
+        }
+    }
+
+    @Override
+    public void checkSettingsChanged(BackendRuntime backend) {
+        HealthCheckService s = service;
+        if (s != null) {
+            s.restartBackend(backend);
+        }
+    }
+
     /** Stops every check; idempotent. */
     @Override
     public void close() {

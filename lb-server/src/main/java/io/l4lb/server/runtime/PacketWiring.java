@@ -66,7 +66,8 @@ public final class PacketWiring implements AutoCloseable {
     private final List<PacketWorker> workers = new ArrayList<>();
     private final MacResolver resolver;
     private KernelCopyFilter filter;
-    private final Map<String, FrontendCounters> frontends;
+    /** Per dr/tunnel frontend, its counters; replaced (not mutated) by a reload. */
+    private volatile Map<String, FrontendCounters> frontends;
     private volatile boolean closed;
 
     private PacketWiring(PacketPlane plane, String device, MacResolver resolver,
@@ -79,15 +80,23 @@ public final class PacketWiring implements AutoCloseable {
 
     /** The dr/tunnel services of {@code config} over {@code backends} (may be empty). */
     public static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends) {
-        return services(config, backends, new LinkedHashMap<>());
+        return services(config, backends, ServiceTable.EMPTY, new LinkedHashMap<>());
     }
 
     /**
-     * As above; {@code frontends} receives, per frontend name, the counters every service of that
-     * frontend (each bind address and port) shares: the frontend's row in the stats catalogue.
+     * As above, reusing from {@code running} the {@link RealServer} of each server runtime (its
+     * MAC stays known). {@code frontends} holds, per frontend name, the counters every service of
+     * that frontend (each bind address and port) shares: the frontend's row in the stats
+     * catalogue. A frontend already in it keeps its counters (a reload); a new one is added.
      */
-    public static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends,
-                                                Map<String, FrontendCounters> frontends) {
+    static List<VirtualService> services(L4Config config, Map<String, BackendRuntime> backends,
+                                         ServiceTable running, Map<String, FrontendCounters> frontends) {
+        Map<ServerRuntime, RealServer> known = new java.util.IdentityHashMap<>();
+        for (VirtualService v : running.services()) {
+            for (RealServer r : v.servers()) {
+                known.putIfAbsent(r.runtime(), r);
+            }
+        }
         Map<String, List<RealServer>> real = new LinkedHashMap<>();
         List<VirtualService> out = new ArrayList<>();
         for (FrontendConfig f : config.frontends().values()) {
@@ -99,8 +108,8 @@ public final class PacketWiring implements AutoCloseable {
             if (br == null) {
                 throw new IllegalStateException("backend " + b.name() + " has no runtime state");
             }
-            List<RealServer> rs = real.computeIfAbsent(b.name(),
-                    n -> br.servers().stream().map(s -> RealServer.of(s, Bytes.NO_MAC)).toList());
+            List<RealServer> rs = real.computeIfAbsent(b.name(), n -> br.servers().stream()
+                    .map(s -> known.containsKey(s) ? known.get(s) : RealServer.of(s, Bytes.NO_MAC)).toList());
             VipCounters counters = new VipCounters(
                     frontends.computeIfAbsent(f.name(), n -> VipCounters.newFrontendCounters()));
             for (BindConfig bind : f.binds()) {
@@ -123,7 +132,7 @@ public final class PacketWiring implements AutoCloseable {
     public static PacketWiring start(L4Config config, Map<String, BackendRuntime> backends, PrintStream out,
                                      PrintStream err) throws NativeIoException, IOException {
         Map<String, FrontendCounters> frontends = new LinkedHashMap<>();
-        List<VirtualService> services = services(config, backends, frontends);
+        List<VirtualService> services = services(config, backends, ServiceTable.EMPTY, frontends);
         if (services.isEmpty()) {
             return null;
         }
@@ -139,20 +148,10 @@ public final class PacketWiring implements AutoCloseable {
         int ip = NetInterfaces.primaryIpv4(dev);
         PacketPlane plane = new PacketPlane(EngineConfig.of(mac, ip), true);
         ServiceTable.Builder table = ServiceTable.builder();
-        List<RealServer> dr = new ArrayList<>();
-        for (VirtualService s : services) {
-            table.add(s);
-            if (s.style() == ForwardStyle.DR) {
-                for (RealServer r : s.servers()) {
-                    if (!dr.contains(r)) {
-                        dr.add(r);
-                    }
-                }
-            }
-        }
+        services.forEach(table::add);
         plane.setServices(table.build());
         checkIpForward(err);
-        MacResolver resolver = MacResolver.system(dr, dev);
+        MacResolver resolver = MacResolver.system(drServers(services), dev);
         PacketWiring w = new PacketWiring(plane, dev, resolver, frontends);
         try {
             w.filter = KernelCopyFilter.install(dev, services);
@@ -173,6 +172,65 @@ public final class PacketWiring implements AutoCloseable {
         out.println("l4lb: packet plane on " + dev + " (" + Bytes.ipv4(ip) + "), " + w.workers.size() + " worker(s)"
                 + (w.filter != null ? ", kernel copies dropped (nft table ip " + KernelCopyFilter.TABLE + ")" : ""));
         return w;
+    }
+
+    private static List<RealServer> drServers(List<VirtualService> services) {
+        List<RealServer> dr = new ArrayList<>();
+        for (VirtualService s : services) {
+            if (s.style() == ForwardStyle.DR) {
+                for (RealServer r : s.servers()) {
+                    if (!dr.contains(r)) {
+                        dr.add(r);
+                    }
+                }
+            }
+        }
+        return dr;
+    }
+
+    /**
+     * Reload, in place: rebuilds the virtual services of {@code config} over {@code backends} (the
+     * reload already applied server and backend changes to them) and publishes the new table with
+     * one swap. Flows already in the workers' connection tables keep their real server until they
+     * end, as LVS keeps its connection entries; new flows use the new table. Real servers that stay
+     * keep their MAC, services that stay keep their counters; the neighbour refresh follows the
+     * new DR real servers. The interface, its addresses and the worker count stay as started.
+     * Returns one line per service added or removed (empty when the set of VIPs is the same).
+     *
+     * @throws IllegalArgumentException when a bind is not an IPv4 VIP, or services collide (nothing changed then)
+     */
+    public synchronized List<String> reload(L4Config config, Map<String, BackendRuntime> backends) {
+        ServiceTable running = plane.services();
+        Map<String, FrontendCounters> counters = new LinkedHashMap<>(frontends);
+        List<VirtualService> next = services(config, backends, running, counters);
+        ServiceTable.Builder table = ServiceTable.builder();
+        next.forEach(table::add);
+        ServiceTable built = table.build();
+        if (filter != null) {
+            // the kernel's copies of the new set of VIP:ports must be dropped before they are served
+            try {
+                filter = KernelCopyFilter.install(device, next);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot update nft table " + KernelCopyFilter.TABLE
+                        + " for the reloaded services: " + e.getMessage());
+            }
+        }
+        resolver.setServers(drServers(next));
+        plane.setServices(built);
+        counters.keySet().retainAll(config.frontends().keySet());
+        frontends = java.util.Collections.unmodifiableMap(counters);
+        List<String> out = new ArrayList<>();
+        for (VirtualService v : next) {
+            if (running.lookup(v.vip(), v.port(), v.proto()) == null) {
+                out.add("packet service " + v + " added");
+            }
+        }
+        for (VirtualService v : running.services()) {
+            if (built.lookup(v.vip(), v.port(), v.proto()) == null) {
+                out.add("packet service " + v + " removed (its live flows run to their end)");
+            }
+        }
+        return out;
     }
 
     private void startThreads(int n) throws NativeIoException {

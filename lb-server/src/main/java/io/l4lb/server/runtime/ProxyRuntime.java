@@ -32,9 +32,12 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Map<String, BackendRuntime> proxyBackends = new LinkedHashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final ProxyEngine engine;
+    /** {@code hard-stop-after}; a reload may change it. */
+    private volatile Duration hardStopAfter;
 
     public ProxyRuntime(L4Config config, ServerAddressResolver resolver, PassiveObservationSink sink) {
         this.config = config;
+        this.hardStopAfter = config.global().hardStopAfter();
         for (BackendConfig b : config.backends().values()) {
             if (b.mode() != ProxyMode.TCP) {
                 continue;
@@ -98,7 +101,25 @@ public final class ProxyRuntime implements AutoCloseable {
 
     /** Graceful stop bounded by {@code hard-stop-after} (no bound when unset). */
     public CompletableFuture<Void> stop() {
-        return engine.stop(config.global().hardStopAfter());
+        return engine.stop(hardStopAfter);
+    }
+
+    /** Reload: the drain bound of the next graceful stop (null = none). */
+    public void setHardStopAfter(Duration d) {
+        this.hardStopAfter = d;
+    }
+
+    public Duration hardStopAfter() {
+        return hardStopAfter;
+    }
+
+    /** True when {@code f} is served by this proxy: mode tcp, bound, its default backend forwarding as proxy. */
+    public static boolean servedByProxy(FrontendConfig f, L4Config config) {
+        if (f.mode() != ProxyMode.TCP || f.binds().isEmpty()) {
+            return false;
+        }
+        BackendConfig b = f.defaultBackend() == null ? null : config.backends().get(f.defaultBackend());
+        return f.defaultBackend() == null || b != null && b.forward() == ForwardStyle.PROXY;
     }
 
     public CompletableFuture<Void> stop(Duration grace) {

@@ -238,6 +238,14 @@ class AdminEndToEndTest {
         assertNotNull(web.server("s2"), "the running config is kept");
         assertEquals(2, view.config().version());
         oneConnection();
+
+        // Settings a running process cannot take: the reload succeeds and ctl names them.
+        Files.writeString(cfg, config("    server s1 127.0.0.1:" + originPort + " weight 4\n"
+                + "    server s2 127.0.0.1:" + originPort + " weight 2\n", fePort, "\nglobal\n    nbthread 3\n"));
+        String restart = ctl(0, "reload")[0];
+        assertTrue(restart.contains("reloaded: version 3"), restart);
+        assertTrue(restart.contains("needs a restart to take effect:\n  global: nbthread"), restart);
+        oneConnection();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.l4lb.server.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,11 +161,20 @@ class AdminHealthChecksTest {
         assertTrue(change.startsWith("s2 down"), change);
         assertNotNull(health.service().health(s1), "unchanged s1 keeps its checks");
 
-        // Changed settings: a new runtime state, checked in place of the old one.
+        // Changed settings, same address: a new runtime state checked in place of the old one,
+        // which keeps the health state (DOWN, no init-state reset) and the counters.
+        s2.counters().connectErrors.add(7);
         Files.writeString(cfg, config("    server s2 127.0.0.1:%d check inter 200ms fall 1 rise 2\n".formatted(refused)));
-        assertEquals(200, send("POST", "/api/reload", "").statusCode());
+        HttpResponse<String> changed = send("POST", "/api/reload", "");
+        assertEquals(200, changed.statusCode());
+        assertTrue(changed.body().contains("server web/s2 changed in place (new settings; health state and counters kept)"),
+                changed.body());
         ServerRuntime s2b = web.server("s2");
         assertTrue(s2b != s2);
+        assertFalse(s2b.healthUp(), "s2 stays DOWN across the reload");
+        assertEquals(7, s2b.counters().connectErrors.sum());
+        assertEquals(200, s2b.config().options().inter().toMillis());
+        assertTrue(changes.isEmpty() || !changes.peek().startsWith("s2 up"), "no UP flap: " + changes);
         assertNull(health.service().health(s2), "the old state is no longer checked");
         assertNotNull(health.service().health(s2b));
 
@@ -172,5 +183,39 @@ class AdminHealthChecksTest {
         assertNull(web.server("s2"));
         assertNull(health.service().health(s2b), "removed: no longer checked");
         assertNotNull(health.service().health(s1));
+    }
+
+    @Test
+    void reloadOfTheCheckMethodRestartsChecksWithTheSameHealthState() throws Exception {
+        BackendRuntime web = start();
+        int refused = freePort();
+        String s2line = "    server s2 127.0.0.1:%d check inter 100ms fall 1 rise 2\n".formatted(refused);
+        Files.writeString(cfg, config(s2line));
+        assertEquals(200, send("POST", "/api/reload", "").statusCode());
+        String down = changes.poll(10, TimeUnit.SECONDS);
+        assertNotNull(down, "s2 goes down");
+        assertTrue(down.startsWith("s2 down"), down);
+        ServerRuntime s1 = web.server("s1");
+        ServerRuntime s2 = web.server("s2");
+        Object s2Health = health.service().health(s2);
+        assertTrue(s1.usable(), "s1 passes the TCP connect check");
+
+        // The origin of s1 accepts TCP but never answers HTTP: the new method must take it down.
+        Files.writeString(cfg, config(s2line).replace("    balance roundrobin\n",
+                "    balance roundrobin\n    option httpchk GET /health\n    timeout check 500ms\n"));
+        HttpResponse<String> r = send("POST", "/api/reload", "");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("backend web settings applied in place: timeout check, health check method"),
+                r.body());
+        assertTrue(r.body().contains("\"restart_needed\":[]"), r.body());
+        // Same runtime objects and the same health state: s2 stays DOWN, no init-state reset.
+        assertSame(s2, web.server("s2"));
+        assertSame(s2Health, health.service().health(s2));
+        assertFalse(s2.usable(), "s2 is still down after the reload");
+        String change = changes.poll(10, TimeUnit.SECONDS);
+        assertNotNull(change, "s1 fails the HTTP check");
+        assertTrue(change.startsWith("s1 down"), change);
+        assertEquals("s1", web.server("s1").name());
+        assertSame(s1, web.server("s1"));
     }
 }

@@ -28,7 +28,8 @@ public final class MacResolver {
     private static final System.Logger LOG = System.getLogger(MacResolver.class.getName());
     private static final int DISCARD_PORT = 9;
 
-    private final List<RealServer> servers;
+    /** Replaced by a reload ({@link #setServers}); read once per refresh. */
+    private volatile List<RealServer> servers;
     private final String device;
     private final Supplier<String> arpTable;
     private final IntConsumer probe;
@@ -45,11 +46,16 @@ public final class MacResolver {
         return new MacResolver(servers, device, MacResolver::readArp, MacResolver::udpProbe);
     }
 
+    /** Reload: the DR real servers to follow from now on. */
+    public void setServers(List<RealServer> next) {
+        this.servers = List.copyOf(next);
+    }
+
     /** One pass: set known MACs, probe the unknown. Returns how many servers still have no MAC. */
     public int refresh() {
         Map<Integer, Long> table = ProcNet.neighbours(arpTable.get(), device);
         int missing = 0;
-        for (RealServer s : servers) {
+        for (RealServer s : this.servers) {
             Long mac = table.get(s.ipv4());
             if (mac != null) {
                 if (mac != s.mac()) {
