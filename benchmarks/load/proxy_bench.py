@@ -8,7 +8,7 @@ B, C, D, then again) so drifting machine load hits every target alike; the media
 
 Measures: new connections/s (wrk, Connection: close), keep-alive requests/s (64 connections),
 1 MiB transfer throughput, p50/p99 latency at moderate load (8 connections), and memory per idle
-proxied connection (RSS growth of the proxy process over N held connections).
+proxied connection (RSS growth for C proxies; live heap after a full GC for the JVM, see idle_memory).
 
 Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 IDLE_CONNS=5000 OUT=docs/benchmarks-proxy.md)
 """
@@ -94,20 +94,40 @@ def wrk(port, path="/", conns=64, close=False, latency=False):
     return res
 
 
-def idle_memory(port, pid):
-    """RSS growth of the proxy over IDLE_CONNS idle client connections (each proxied to an origin)."""
+def live_heap_kib(pid):
+    """Live Java heap of a JVM after a full GC (jcmd GC.run, then GC.heap_info 'used')."""
+    jcmd = os.path.join(os.path.dirname(JAVA), "jcmd")
+    subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=60)
+    out = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+    m = re.search(r"total \d+K, used (\d+)K", out)
+    return int(m.group(1)) if m else 0
+
+
+def idle_memory(port, pid, jvm=False):
+    """Memory per idle proxied connection over IDLE_CONNS held client connections (each proxied to
+    an origin). C proxies: RSS growth of the process tree. The JVM: its heap was sized and touched
+    up front, so RSS hardly moves and would undercount; what a connection costs there is the live
+    heap it retains, measured after a full GC before and after (no buffer is held by an idle
+    connection: nothing is read until data arrives), plus any RSS growth beyond the heap (native
+    and direct memory). Kernel socket memory is counted for none of them."""
     before = tree_rss(pid)
+    heap_before = live_heap_kib(pid) if jvm else 0
     socks = []
     for _ in range(IDLE_CONNS):
         s = socket.socket()
         s.connect(("127.0.0.1", port))
         socks.append(s)
     time.sleep(2)  # let the proxy accept and connect every one
+    heap_after = live_heap_kib(pid) if jvm else 0
     after = tree_rss(pid)
     for s in socks:
         s.close()
     time.sleep(1)
-    return (after - before) / IDLE_CONNS
+    rss = (after - before) / IDLE_CONNS
+    if not jvm:
+        return rss, rss, 0.0
+    heap = (heap_after - heap_before) / IDLE_CONNS
+    return heap + max(0.0, rss - heap), rss, heap
 
 
 def main():
@@ -200,8 +220,9 @@ listen bench
     mem = {}
     for name, (port, proc) in targets.items():
         if proc is not None:
-            mem[name] = idle_memory(port, proc.pid)
-            print(f"idle memory {name}: {mem[name]:.2f} KiB/conn", flush=True)
+            total, rss, heap = idle_memory(port, proc.pid, jvm=(name == "l4lb"))
+            mem[name] = total
+            print(f"idle memory {name}: {total:.2f} KiB/conn (RSS growth {rss:.2f}, live heap {heap:.2f})", flush=True)
 
     def med(t, name, key):
         return statistics.median(x[key] for x in results[t][name])
@@ -227,7 +248,8 @@ listen bench
     note = (f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {NCPU} core(s), loopback, load average "
             f"{' '.join(load)} at the end. Proxies pinned to CPU {PROXY_CPU} with one thread/event loop; wrk "
             f"(1 thread) and the two nginx origins on CPU(s) {LOAD_CPUS}. {ROUNDS} interleaved rounds of {DURATION} s "
-            f"per measure, median shown. Idle memory: RSS growth over {IDLE_CONNS} held connections.\n"
+            f"per measure, median shown. Idle memory over {IDLE_CONNS} held connections: RSS growth for "
+            f"HAProxy and nginx; for l4lb the live heap after a full GC plus any RSS growth beyond it.\n"
             f"l4lb JVM flags: {' '.join(jvm)}.\n")
     with open(OUT, "w") as f:
         f.write("# Proxy-mode load benchmark\n\n" + note + "\n" + table + "\n")

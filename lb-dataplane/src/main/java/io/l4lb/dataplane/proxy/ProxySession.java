@@ -313,29 +313,49 @@ final class ProxySession implements ServerGate.Waiter {
         down = new RelayDirection(this, false, serverCh, client);
         timer.established();
         ByteBuf header = ServerConnect.proxyHeader(server, client.alloc(), samples);
+        ChannelFuture written = null;
         if (header != null) {
-            serverCh.write(header);
+            written = serverCh.write(header);
         }
         CompositeByteBuf buffered = pending;
         pending = null;
         if (buffered != null && buffered.isReadable()) {
             count(true, buffered.readableBytes());
-            serverCh.write(buffered);
+            written = serverCh.write(buffered);
         } else if (buffered != null) {
             buffered.release();
         }
-        serverCh.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture w) -> {
-            if (!w.isSuccess()) {
-                abort();
-                return;
-            }
-            if (clientEof) {
-                up.onInputShutdown();
-            } else {
-                client.read();
-            }
-        });
         serverCh.read();
+        if (written == null) {
+            relayClient(); // nothing to send first: no flush, no listener
+            return;
+        }
+        serverCh.flush();
+        if (written.isDone()) {
+            firstWriteDone(written);
+        } else {
+            written.addListener((ChannelFutureListener) this::firstWriteDone);
+        }
+    }
+
+    /** The PROXY header and the bytes read before the connection was up reached the server. */
+    private void firstWriteDone(ChannelFuture w) {
+        if (!w.isSuccess()) {
+            abort();
+            return;
+        }
+        relayClient();
+    }
+
+    private void relayClient() {
+        if (state != State.RELAYING) {
+            return;
+        }
+        if (clientEof) {
+            up.onInputShutdown();
+        } else {
+            client.read();
+        }
     }
 
     private void connectFailed(Throwable cause) {

@@ -1,11 +1,9 @@
 package io.l4lb.dataplane.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.socket.DuplexChannel;
 
 /**
  * One direction of a proxied connection (client->server or server->client), HexDumpProxy style:
@@ -22,6 +20,8 @@ final class RelayDirection implements ChannelFutureListener {
     private final Channel from;
     private final Channel to;
     private ChannelFuture lastWrite;
+    /** The flushed last write of a batch this direction waits for before reading again. */
+    private ChannelFuture inFlight;
     private boolean inputShut;
     private boolean outputShut;
 
@@ -50,6 +50,7 @@ final class RelayDirection implements ChannelFutureListener {
         if (w.isDone()) {
             operationComplete(w);
         } else {
+            inFlight = w;
             w.addListener(this);
         }
     }
@@ -57,6 +58,9 @@ final class RelayDirection implements ChannelFutureListener {
     /** The last write of a batch completed: the peer took it; read the next batch. */
     @Override
     public void operationComplete(ChannelFuture f) {
+        if (f == inFlight) {
+            inFlight = null;
+        }
         if (!f.isSuccess()) {
             session.abort();
             return;
@@ -67,31 +71,48 @@ final class RelayDirection implements ChannelFutureListener {
         }
     }
 
-    /** {@code from} sent FIN: forward every pending byte, then FIN on {@code to}. */
+    /**
+     * {@code from} sent FIN: forward every pending byte, then FIN on {@code to}. Writes complete in
+     * order, so once this direction's last write is done every earlier byte is in the kernel.
+     */
     void onInputShutdown() {
         if (inputShut) {
             return;
         }
         inputShut = true;
         session.halfClosed();
+        ChannelFuture last = lastWrite != null ? lastWrite : inFlight;
         if (lastWrite != null) {
             to.flush();
             lastWrite = null;
         }
-        to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                session.abort();
-                return;
-            }
-            ((DuplexChannel) to).shutdownOutput().addListener((ChannelFuture g) -> {
-                if (!g.isSuccess()) {
-                    session.abort();
-                    return;
-                }
-                outputShut = true;
-                session.directionDone();
-            });
-        });
+        if (last == null || last.isDone()) {
+            shutdownAfter(last);
+        } else {
+            last.addListener((ChannelFutureListener) this::shutdownAfter);
+        }
+    }
+
+    private void shutdownAfter(ChannelFuture lastWritten) {
+        if (lastWritten != null && !lastWritten.isSuccess()) {
+            session.abort();
+            return;
+        }
+        ChannelFuture fin = OutputShutdown.shutdown(to);
+        if (fin.isDone()) {
+            finSent(fin);
+        } else {
+            fin.addListener((ChannelFutureListener) this::finSent);
+        }
+    }
+
+    private void finSent(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            session.abort();
+            return;
+        }
+        outputShut = true;
+        session.directionDone();
     }
 
     boolean done() {
