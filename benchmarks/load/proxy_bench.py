@@ -10,7 +10,7 @@ Measures: new connections/s (wrk, Connection: close), keep-alive requests/s (64 
 1 MiB transfer throughput, p50/p99 latency at moderate load (8 connections), and memory per idle
 proxied connection (RSS growth for C proxies; live heap after a full GC for the JVM, see idle_memory).
 
-Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 IDLE_CONNS=5000 OUT=docs/benchmarks-proxy.md)
+Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 WARMUP=3 IDLE_CONNS=5000 OUT=docs/benchmarks-proxy.md)
 """
 import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time, resource
 
@@ -18,6 +18,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 DURATION = int(os.environ.get("DURATION", "5"))
 IDLE_CONNS = int(os.environ.get("IDLE_CONNS", "5000"))
+WARMUP = int(os.environ.get("WARMUP", "3"))
 OUT = os.environ.get("OUT", os.path.join(ROOT, "docs", "benchmarks-proxy.md"))
 NCPU = os.cpu_count() or 1
 PROXY_CPU = os.environ.get("PROXY_CPU", "0")
@@ -200,10 +201,12 @@ listen bench
         "l4lb": (pl, start([JAVA, "--enable-native-access=ALL-UNNAMED"] + jvm + ["-cp", cp, "io.l4lb.server.Main", "run", "-f",
                             os.path.join(tmp, "l4lb.cfg")], PROXY_CPU, "l4lb", pl, log)),
     }
-    # Warm-up (JIT for l4lb; caches for everyone), not measured.
-    for name, (port, _) in targets.items():
-        wrk(port, conns=64)
-        wrk(port, conns=32, close=True)
+    # Warm-up (JIT for l4lb: C2 keeps compiling for tens of seconds on this pinned core; caches for
+    # everyone), the same for every target, not measured.
+    for _ in range(WARMUP):
+        for name, (port, _) in targets.items():
+            wrk(port, conns=64)
+            wrk(port, conns=32, close=True)
     tests = {
         "conn/s": dict(close=True, conns=32),
         "keep-alive req/s": dict(conns=64),

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 
 /**
  * One direction of a proxied connection (client->server or server->client), HexDumpProxy style:
@@ -112,6 +113,13 @@ final class RelayDirection implements ChannelFutureListener {
             return;
         }
         outputShut = true;
+        // Once `to` has our FIN, its own EOF (when it comes) leaves nothing to relay from it: let
+        // Netty close it then instead of shutting its input down (a SHUT_RD that fails with
+        // ENOTCONN once both FINs have crossed, plus the exception Netty builds for it). The close
+        // reaches the session as channelInactive, which flushes the other side and closes it; that
+        // side's input is already at EOF (it sent the FIN we just forwarded), so its close is the
+        // same FIN a shutdown would have sent.
+        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         session.directionDone();
     }
 
