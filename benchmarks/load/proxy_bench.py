@@ -100,8 +100,8 @@ def live_heap_kib(pid):
     jcmd = os.path.join(os.path.dirname(JAVA), "jcmd")
     subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=60)
     out = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
-    m = re.search(r"total \d+K, used (\d+)K", out)
-    return int(m.group(1)) if m else 0
+    # one "total NK, used NK" line per generation (ParallelGC: PSYoungGen, ParOldGen)
+    return sum(int(u) for u in re.findall(r"total \d+K, used (\d+)K", out))
 
 
 def idle_memory(port, pid, jvm=False):
