@@ -33,6 +33,11 @@ class SmtpLdapCheckerTest {
     }
 
     private ScriptedServer smtp(String banner, String heloReply) throws Exception {
+        return smtp(banner, heloReply, received);
+    }
+
+    /** {@code into} gets every line the checker sent; its own list per server, as a server's thread may still add QUIT after the check returned. */
+    private static ScriptedServer smtp(String banner, String heloReply, List<String> into) throws Exception {
         return new ScriptedServer(s -> {
             OutputStream out = s.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
@@ -40,7 +45,7 @@ class SmtpLdapCheckerTest {
             out.flush();
             String line;
             while ((line = in.readLine()) != null) {
-                received.add(line);
+                into.add(line);
                 out.write((line.equals("QUIT") ? "221 bye\r\n" : heloReply).getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
@@ -49,17 +54,29 @@ class SmtpLdapCheckerTest {
 
     @Test
     void smtpBannerAndHeloPassAndQuitIsSent() throws Exception {
-        try (ScriptedServer srv = smtp("220-mx.example ESMTP\r\n220 ready\r\n", "250-mx.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n")) {
+        List<String> first = new CopyOnWriteArrayList<>();
+        try (ScriptedServer srv = smtp("220-mx.example ESMTP\r\n220 ready\r\n", "250-mx.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n", first)) {
             CheckResult r = LOOP.run(new SmtpChecker("EHLO lb.example"), LOOP.target(srv.address(), Duration.ofSeconds(2)));
             assertEquals(CheckStatus.L7OK, r.status(), r.toString());
             assertEquals(250, r.code());
-            assertEquals("EHLO lb.example", received.getFirst());
+            assertEquals("EHLO lb.example", first.getFirst());
+            awaitLine(first, "QUIT");
         }
-        received.clear();
-        try (ScriptedServer srv = smtp("220 hi\r\n", "250 ok\r\n")) {
+        List<String> second = new CopyOnWriteArrayList<>();
+        try (ScriptedServer srv = smtp("220 hi\r\n", "250 ok\r\n", second)) {
             assertEquals(CheckStatus.L7OK, LOOP.run(new SmtpChecker(null), LOOP.target(srv.address(), Duration.ofSeconds(2))).status());
-            assertEquals("HELO localhost", received.getFirst());
+            assertEquals("HELO localhost", second.getFirst());
+            awaitLine(second, "QUIT");
         }
+    }
+
+    /** The server thread reads what the checker sent after the check completed: poll, bounded. */
+    private static void awaitLine(List<String> lines, String expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!lines.contains(expected) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(lines.contains(expected), "server never received " + expected + ": " + lines);
     }
 
     @Test
