@@ -155,7 +155,7 @@ public final class ProxyEngine implements AutoCloseable {
             // TCP_NODELAY is Netty's default on Linux and SO_KEEPALIVE the kernel's default off:
             // neither is set again per accepted socket (each is a setsockopt per connection).
             ServerBootstrap sb = new ServerBootstrap().group(group)
-                    .channelFactory(options.transport().serverChannelFactory(literal(host)))
+                    .channelFactory(options.transport().serverChannelFactory(literal(host), b.v6only()))
                     .option(ChannelOption.SO_BACKLOG, fe.config.backlog() > 0 ? fe.config.backlog() : 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.AUTO_READ, false)
@@ -181,6 +181,11 @@ public final class ProxyEngine implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "frontend ''{0}'': {1} is a VRRP address but transport {2}"
                         + " cannot set IP_FREEBIND: the bind needs net.ipv4.ip_nonlocal_bind=1 on the standby",
                         fe.config.name(), host, options.transport().kind());
+            }
+            if (b.v6only() && !options.transport().appliesV6only()) {
+                LOG.log(System.Logger.Level.WARNING, "frontend ''{0}'': ''v6only'' on {1} is not applied by transport {2}"
+                        + " (the socket stays dual-stack); use l4lb-transport epoll", fe.config.name(), host,
+                        options.transport().kind());
             }
             for (int i = 0; i < copies; i++) {
                 Channel ch;

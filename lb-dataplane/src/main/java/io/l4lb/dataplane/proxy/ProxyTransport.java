@@ -23,6 +23,11 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.l4lb.dataplane.nativeio.Libc;
+import io.l4lb.dataplane.nativeio.NativeIoException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -103,15 +108,43 @@ public final class ProxyTransport {
 
     /**
      * The listening channel for {@code bind} (an IP literal, or null for a host name). With epoll
-     * an IPv4 address gets an IPv4 socket, so accepted connections are plain AF_INET sockets; an
-     * IPv6 address (including {@code ::} for v4v6) keeps the dual-stack default.
+     * an IPv4 address gets an IPv4 socket, so accepted connections are plain AF_INET sockets (and
+     * {@code bind :80} takes IPv4 clients only, as in HAProxy); an IPv6 address (including
+     * {@code ::}) keeps the dual-stack default unless {@code v6only}, which sets IPV6_V6ONLY
+     * before the bind (RFC 3493 section 5.3). Other transports keep Netty's default socket; for
+     * them {@link #appliesV6only()} is false.
      */
-    public ChannelFactory<? extends ServerChannel> serverChannelFactory(InetAddress bind) {
+    public ChannelFactory<? extends ServerChannel> serverChannelFactory(InetAddress bind, boolean v6only) {
         if (kind == GlobalConfig.Transport.EPOLL && bind instanceof Inet4Address) {
             return () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
         }
+        if (kind == GlobalConfig.Transport.EPOLL && bind instanceof Inet6Address && v6only) {
+            return () -> {
+                EpollServerSocketChannel ch = new EpollServerSocketChannel(SocketProtocolFamily.INET6);
+                setV6only(ch.fd().intValue());
+                return ch;
+            };
+        }
         Class<? extends ServerChannel> type = serverChannel();
         return new ReflectiveChannelFactory<>(type);
+    }
+
+    /** Whether {@code v6only} on a bind line takes effect with this transport. */
+    public boolean appliesV6only() {
+        return kind == GlobalConfig.Transport.EPOLL;
+    }
+
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
+
+    private static void setV6only(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(ValueLayout.JAVA_INT);
+            one.set(ValueLayout.JAVA_INT, 0, 1);
+            Libc.check("setsockopt(IPV6_V6ONLY)", Libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, 4));
+        } catch (NativeIoException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static SocketProtocolFamily family(InetAddress a) {
