@@ -95,15 +95,7 @@ class PacketPlaneNetnsPrivilegedTest {
         Files.write(dir.resolve("blob"), blob);
         Files.writeString(dir.resolve("server.py"), SERVER_PY);
         for (int i = 1; i <= 2; i++) {
-            String rs = lab.host("rs" + i, 10 + i);
-            String applied = lab.exec(rs, l4lb("realserver", "--mode", mode, "--vip", vip, "--apply"));
-            assertTrue(applied.contains("done: sysctl -w net.ipv4.conf.all.arp_ignore=1"), applied);
-            if (mode.equals("tunnel")) {
-                lab.startAwaiting(rs, dir.resolve("decap" + i + ".log"), "l4lb decap: IPIP",
-                        l4lb("decap", "--vip", vip));
-            }
-            lab.startAwaiting(rs, dir.resolve("http" + i + ".log"), "ready", "/usr/bin/python3",
-                    dir.resolve("server.py").toString(), "rs" + i, dir.resolve("blob").toString());
+            PacketLab.realServer(lab, dir, i, mode, vip, "rs" + i, dir.resolve("blob").toString());
         }
         // Offloads stay on: the client's veth hands its TSO super-frames (up to 64 KB, CHECKSUM_PARTIAL)
         // across the bridge to the LB's ring as they are, which is what an LB NIC with GRO on delivers.
@@ -296,7 +288,7 @@ class PacketPlaneNetnsPrivilegedTest {
         assertTrue(slow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(sha256(Files.readAllBytes(dir.resolve("blob"))), Files.readString(sha).split(" ")[0],
                 "the established download on " + target + " completed");
-        String targetLog = Files.readString(dir.resolve("http" + target.substring(2) + ".log"));
+        String targetLog = Files.readString(dir.resolve("rs" + target.substring(2) + ".log"));
         assertTrue(targetLog.contains("serving blob"), "the slow download was served by " + target);
         lab.exec(ns, "nft", "delete table ip l4t");
     }
@@ -336,11 +328,7 @@ class PacketPlaneNetnsPrivilegedTest {
     }
 
     static String[] l4lb(String... args) {
-        List<String> a = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "io.l4lb.server.Main"));
-        a.addAll(List.of(args));
-        return a.toArray(String[]::new);
+        return PacketLab.l4lb(args);
     }
 
     private static String sha256(byte[] b) throws Exception {

@@ -91,10 +91,7 @@ class PacketReloadNetnsPrivilegedTest {
         Files.write(dir.resolve("blob"), blob);
         Files.writeString(dir.resolve("server.py"), SERVER_PY);
         for (int i = 1; i <= 2; i++) {
-            String rs = lab.host("rs" + i, 10 + i);
-            lab.exec(rs, l4lb("realserver", "--mode", "dr", "--vip", vip, "--apply"));
-            lab.startAwaiting(rs, dir.resolve("http" + i + ".log"), "ready", "/usr/bin/python3",
-                    dir.resolve("server.py").toString(), "rs" + i, dir.resolve("blob").toString());
+            PacketLab.realServer(lab, dir, i, "dr", vip, "rs" + i, dir.resolve("blob").toString());
         }
         Path token = dir.resolve("token");
         Files.writeString(token, "tok-" + System.nanoTime() + "\n");
@@ -164,10 +161,6 @@ class PacketReloadNetnsPrivilegedTest {
     }
 
     private static String[] l4lb(String... args) {
-        List<String> a = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "io.l4lb.server.Main"));
-        a.addAll(List.of(args));
-        return a.toArray(String[]::new);
+        return PacketLab.l4lb(args);
     }
 }

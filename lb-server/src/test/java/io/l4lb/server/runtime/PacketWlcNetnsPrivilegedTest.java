@@ -100,10 +100,7 @@ class PacketWlcNetnsPrivilegedTest {
         Files.writeString(dir.resolve("server.py"), SERVER_PY);
         Files.writeString(dir.resolve("client.py"), CLIENT_PY);
         for (int i = 1; i <= 2; i++) {
-            String rs = lab.host("rs" + i, 10 + i);
-            lab.exec(rs, PacketPlaneNetnsPrivilegedTest.l4lb("realserver", "--mode", "dr", "--vip", vip, "--apply"));
-            lab.startAwaiting(rs, dir.resolve("rs" + i + ".log"), "ready", "/usr/bin/python3",
-                    dir.resolve("server.py").toString(), "rs" + i);
+            PacketLab.realServer(lab, dir, i, "dr", vip, "rs" + i);
         }
         Path cfg = dir.resolve("l4lb.cfg");
         Files.writeString(cfg, """
