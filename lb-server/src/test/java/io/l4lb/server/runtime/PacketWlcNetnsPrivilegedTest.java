@@ -200,7 +200,7 @@ class PacketWlcNetnsPrivilegedTest {
                 seen.add(answer);
                 return answer;
             }
-            Thread.sleep(20); // poll interval of the bounded wait, not a timing assumption
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval of the bounded wait
         }
         throw new AssertionError("no answer to '" + line + "' from the client:\n" + Files.readString(log));
     }
