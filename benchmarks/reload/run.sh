@@ -13,9 +13,12 @@ conns=${3:-32}
 work=$(mktemp -d /tmp/l4lb-reload.XXXXXX)
 fe=28380; o1=28381; o2=28382
 pids=()
+keep_work=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  # the work dir goes only after nginx was stopped through its pid file (kept on failure, for the logs)
+  [ "$keep_work" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -100,5 +103,4 @@ ok=1
 [ -z "$errors" ] || ok=0
 [ "$(echo "$(to_ms "$max") < 50" | bc -l)" = 1 ] || ok=0
 [ "$((applied + rejected))" -eq "$reloads" ] || ok=0
-if [ "$ok" = 1 ]; then echo "PASS"; else echo "FAIL (log: $work)"; exit 1; fi
-rm -rf "$work"
+if [ "$ok" = 1 ]; then echo "PASS"; else echo "FAIL (log: $work)"; keep_work=1; exit 1; fi
