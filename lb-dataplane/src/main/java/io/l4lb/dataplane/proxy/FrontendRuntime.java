@@ -23,6 +23,16 @@ import java.util.Map;
 final class FrontendRuntime {
     record Rule(ConnPredicate when, boolean accept) {}
 
+    /** tcp-request rules in order: the first whose condition matches decides; none matching accepts. */
+    static boolean accepts(List<Rule> rules, ConnSamples samples) {
+        for (Rule r : rules) {
+            if (r.when().test(samples)) {
+                return r.accept();
+            }
+        }
+        return true;
+    }
+
     record Route(ConnPredicate when, BackendSlot backend) {}
 
     final FrontendConfig config;

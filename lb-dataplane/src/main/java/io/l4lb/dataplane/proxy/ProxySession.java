@@ -3,7 +3,6 @@ package io.l4lb.dataplane.proxy;
 import io.l4lb.core.state.ServerRuntime;
 import io.l4lb.dataplane.proxy.acl.ConnSamples;
 import io.l4lb.dataplane.proxy.tls.ClientHello;
-import io.l4lb.dataplane.proxy.tls.ClientHelloParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -12,7 +11,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: everything runs on the client channel's event loop; the server channel is
  * registered on that same loop, so no state here is shared between threads except the
  * {@code waiting} flag a {@link ServerGate} or {@link ConnectionLimiter} flips from elsewhere.
- * Buffers: bytes read before the server connection is up are kept in {@code pending} (a
+ * Buffers: bytes read before the server connection is up are kept in {@link EarlyBytes} (a
  * composite of the original pooled buffers, never copied) and written unchanged after the
  * PROXY header; released on every exit path.
  */
@@ -43,9 +41,9 @@ final class ProxySession implements ServerGate.Waiter {
     private static final int WAIT_SERVER = 3;
     private final AtomicBoolean waiting = new AtomicBoolean();
     private int waitingOn;
-    private int limitsHeld; // 0 none, 1 global, 2 global + frontend
+    private final FrontendSlots slots;
     private ConnSamples samples;
-    private CompositeByteBuf pending;
+    private final EarlyBytes early;
     private boolean clientEof;
     private BackendContext backend;
     private ServerRuntime server;
@@ -64,6 +62,8 @@ final class ProxySession implements ServerGate.Waiter {
         this.fe = fe;
         this.client = client;
         this.loop = client.eventLoop();
+        this.slots = new FrontendSlots(fe.globalLimit, fe.frontendLimit);
+        this.early = new EarlyBytes(client.alloc());
         this.timer = new SessionTimer(this, loop, fe.clock,
                 SessionTimeouts.of(fe.config.timeouts(), io.l4lb.core.config.Timeouts.NONE));
     }
@@ -82,19 +82,10 @@ final class ProxySession implements ServerGate.Waiter {
     }
 
     private void acquireLimits() {
-        if (limitsHeld == 0) {
-            if (!fe.globalLimit.tryAcquire()) {
-                waitFor(WAIT_GLOBAL, () -> fe.globalLimit.enqueue(this));
-                return;
-            }
-            limitsHeld = 1;
-        }
-        if (limitsHeld == 1) {
-            if (!fe.frontendLimit.tryAcquire()) {
-                waitFor(WAIT_FRONTEND, () -> fe.frontendLimit.enqueue(this));
-                return;
-            }
-            limitsHeld = 2;
+        ConnectionLimiter full = slots.tryAcquire();
+        if (full != null) {
+            waitFor(full == fe.globalLimit ? WAIT_GLOBAL : WAIT_FRONTEND, () -> full.enqueue(this));
+            return;
         }
         connectionRules();
     }
@@ -135,7 +126,7 @@ final class ProxySession implements ServerGate.Waiter {
             backend.runtime().connectionOpened(server);
             connect();
         } else {
-            limitsHeld++;
+            slots.granted();
             acquireLimits();
         }
     }
@@ -143,13 +134,12 @@ final class ProxySession implements ServerGate.Waiter {
     // ---- rules and inspection ------------------------------------------------------------------
 
     private void connectionRules() {
-        samples = ConnSamples.connection(inet(client.remoteAddress()), inet(client.localAddress()));
+        samples = ConnSamples.connection(client.remoteAddress(), client.localAddress());
         if (!decide(fe.connectionRules)) {
             return;
         }
         if (fe.inspect) {
             state = State.INSPECTING;
-            pending = client.alloc().compositeDirectBuffer(64);
             stepTimer = loop.schedule(this::inspectTimedOut, fe.inspectDelayNanos, TimeUnit.NANOSECONDS);
             client.read();
             return;
@@ -157,23 +147,14 @@ final class ProxySession implements ServerGate.Waiter {
         route();
     }
 
-    private static InetSocketAddress inet(java.net.SocketAddress a) {
-        return a instanceof InetSocketAddress i ? i : null;
-    }
-
-    /** Runs tcp-request rules in order; the first matching one decides. False when rejected. */
+    /** Runs tcp-request rules; a rejected connection is counted and closed. False when rejected. */
     private boolean decide(List<FrontendRuntime.Rule> rules) {
-        for (FrontendRuntime.Rule r : rules) {
-            if (r.when().test(samples)) {
-                if (!r.accept()) {
-                    fe.counters.denied.increment();
-                    close();
-                    return false;
-                }
-                return true;
-            }
+        if (FrontendRuntime.accepts(rules, samples)) {
+            return true;
         }
-        return true;
+        fe.counters.denied.increment();
+        close();
+        return false;
     }
 
     void onClientData(ByteBuf b) {
@@ -187,18 +168,15 @@ final class ProxySession implements ServerGate.Waiter {
             return;
         }
         touch(true);
-        if (pending == null) {
-            pending = client.alloc().compositeDirectBuffer(64);
-        }
-        pending.addComponent(true, b);
+        early.add(b);
     }
 
     void onClientReadComplete() {
         if (state == State.RELAYING) {
             up.onReadComplete();
         } else if (state == State.INSPECTING) {
-            ClientHello h = ClientHelloParser.parse(pending);
-            if (h.status() == ClientHello.Status.NEED_MORE && pending.readableBytes() < ClientHelloParser.MAX_BUFFER) {
+            ClientHello h = early.parseHello();
+            if (early.wantsMore(h)) {
                 client.read();
             } else {
                 endInspection(h); // found, not a hello, or one record's worth buffered: stop here
@@ -213,13 +191,13 @@ final class ProxySession implements ServerGate.Waiter {
         }
         clientEof = true;
         if (state == State.INSPECTING) {
-            endInspection(ClientHelloParser.parse(pending));
+            endInspection(early.parseHello());
         }
     }
 
     private void inspectTimedOut() {
         if (state == State.INSPECTING) {
-            endInspection(ClientHelloParser.parse(pending));
+            endInspection(early.parseHello());
         }
     }
 
@@ -304,34 +282,21 @@ final class ProxySession implements ServerGate.Waiter {
         }
         serverCh = f.channel();
         fe.sink.connectSucceeded(server);
-        PersistenceTable p = backend.persistence();
-        if (p != null && samples.src() != null) {
-            p.remember(samples.src().getAddress(), server);
-        }
+        ServerChoice.connected(backend, samples.src(), server);
         state = State.RELAYING;
         up = new RelayDirection(this, true, client, serverCh);
         down = new RelayDirection(this, false, serverCh, client);
         timer.established();
-        ByteBuf header = ServerConnect.proxyHeader(server, client.alloc(), samples);
-        ChannelFuture written = null;
-        if (header != null) {
-            written = serverCh.write(header);
-        }
-        CompositeByteBuf buffered = pending;
-        pending = null;
-        if (buffered != null && buffered.isReadable()) {
+        CompositeByteBuf buffered = early.take();
+        if (buffered != null) {
             count(true, buffered.readableBytes());
-            written = serverCh.write(buffered);
-        } else if (buffered != null) {
-            buffered.release();
         }
+        ChannelFuture written = ServerConnect.sendFirst(serverCh,
+                ServerConnect.proxyHeader(server, client.alloc(), samples), buffered);
         serverCh.read();
         if (written == null) {
             relayClient(); // nothing to send first: no flush, no listener
-            return;
-        }
-        serverCh.flush();
-        if (written.isDone()) {
+        } else if (written.isDone()) {
             firstWriteDone(written);
         } else {
             written.addListener((ChannelFutureListener) this::firstWriteDone);
@@ -372,16 +337,10 @@ final class ProxySession implements ServerGate.Waiter {
             fail();
             return;
         }
-        fe.counters.retries.increment();
-        failed.counters().retries.increment();
-        ServerRuntime next = ServerChoice.retryTarget(backend, samples.src(), tried, failed);
+        ServerRuntime next = ServerChoice.retry(fe.counters, backend, samples.src(), tried, failed);
         if (next == null) {
             fail();
             return;
-        }
-        if (next != failed) {
-            fe.counters.redispatches.increment();
-            failed.counters().redispatches.increment();
         }
         assign(next);
     }
@@ -486,21 +445,12 @@ final class ProxySession implements ServerGate.Waiter {
         state = State.CLOSED;
         cancelStepTimer();
         timer.stop();
-        if (pending != null) {
-            pending.release();
-            pending = null;
-        }
+        early.release();
         if (waiting.compareAndSet(true, false) && was == State.QUEUED) {
             gate.dequeued(this);
         }
         releaseServer();
-        if (limitsHeld >= 2) {
-            fe.frontendLimit.release();
-        }
-        if (limitsHeld >= 1) {
-            fe.globalLimit.release();
-        }
-        limitsHeld = 0;
+        slots.releaseAll();
         fe.counters.connectionsActive.decrementAndGet();
     }
 

@@ -1,6 +1,7 @@
 package io.l4lb.dataplane.proxy;
 
 import io.l4lb.core.state.ServerRuntime;
+import io.l4lb.core.stats.FrontendCounters;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -42,6 +43,30 @@ final class ServerChoice {
             s = backend.runtime().pick(hash);
         }
         return s != null && skip(backend, s, tried, avoidTried) ? first : s;
+    }
+
+    /** A connection to {@code s} is up: with {@code persist}, the client's address now sticks to it. */
+    static void connected(BackendContext backend, InetSocketAddress src, ServerRuntime s) {
+        PersistenceTable p = backend.persistence();
+        if (p != null && src != null) {
+            p.remember(src.getAddress(), s);
+        }
+    }
+
+    /**
+     * {@link #retryTarget}, counted as HAProxy counts it: a retry on the frontend and on the
+     * failed server, and a redispatch too when the next attempt goes to another server.
+     */
+    static ServerRuntime retry(FrontendCounters counters, BackendContext backend, InetSocketAddress src,
+                               List<ServerRuntime> tried, ServerRuntime failed) {
+        counters.retries.increment();
+        failed.counters().retries.increment();
+        ServerRuntime next = retryTarget(backend, src, tried, failed);
+        if (next != null && next != failed) {
+            counters.redispatches.increment();
+            failed.counters().redispatches.increment();
+        }
+        return next;
     }
 
     /**

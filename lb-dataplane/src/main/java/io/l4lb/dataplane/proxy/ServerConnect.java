@@ -83,6 +83,25 @@ final class ServerConnect {
     }
 
     /**
+     * Sends what must reach the server before any relayed byte: the PROXY header, then the bytes
+     * the client sent before the connection was up, both unchanged (ownership passes to the
+     * channel), flushed. Returns the last write, or null when there was nothing to send.
+     */
+    static ChannelFuture sendFirst(Channel ch, ByteBuf header, ByteBuf early) {
+        ChannelFuture last = null;
+        if (header != null) {
+            last = ch.write(header);
+        }
+        if (early != null) {
+            last = ch.write(early);
+        }
+        if (last != null) {
+            ch.flush();
+        }
+        return last;
+    }
+
+    /**
      * The {@code send-proxy} / {@code send-proxy-v2} header for this connection, or null when the
      * server has none. It goes first, before any payload (proxy-protocol.txt section 2).
      */
