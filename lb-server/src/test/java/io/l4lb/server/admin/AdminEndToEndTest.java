@@ -1,5 +1,6 @@
 package io.l4lb.server.admin;
 
+import io.l4lb.core.testing.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -63,11 +64,6 @@ class AdminEndToEndTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private String config(String webServers) {
         return config(webServers, fePort, "");
@@ -124,9 +120,9 @@ class AdminEndToEndTest {
                 });
             }
         });
-        fePort = freePort();
-        adminPort = freePort();
-        statsPort = freePort();
+        fePort = LoopbackPorts.free();
+        adminPort = LoopbackPorts.free();
+        statsPort = LoopbackPorts.free();
         tokenFile = dir.resolve("admin.token");
         Files.writeString(tokenFile, "tok-123\n");
         cfg = dir.resolve("l4lb.cfg");
@@ -252,8 +248,8 @@ class AdminEndToEndTest {
     void reloadBindsNewListenersAndClosesRemovedOnesAfterTheirConnections() throws Exception {
         start();
         String servers = "    server s1 127.0.0.1:" + originPort + " weight 1\n";
-        int fe2Port = freePort();
-        int fe3Port = freePort();
+        int fe2Port = LoopbackPorts.free();
+        int fe3Port = LoopbackPorts.free();
         try (Socket live = new Socket(InetAddress.getLoopbackAddress(), fePort)) {
             live.setSoTimeout(10_000);
             // fe moves to a new port (changed), fe2 appears (added).

@@ -1,5 +1,6 @@
 package io.l4lb.server.admin;
 
+import io.l4lb.core.testing.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -58,11 +59,6 @@ class AdminHealthChecksTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private String config(String extraServers) {
         return """
@@ -88,8 +84,8 @@ class AdminHealthChecksTest {
         ServerSocket origin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         closers.add(origin); // accepts in the kernel backlog: enough for TCP checks
         originPort = origin.getLocalPort();
-        fePort = freePort();
-        adminPort = freePort();
+        fePort = LoopbackPorts.free();
+        adminPort = LoopbackPorts.free();
         token = dir.resolve("token");
         Files.writeString(token, "t0k\n");
         cfg = dir.resolve("l4lb.cfg");
@@ -121,7 +117,7 @@ class AdminHealthChecksTest {
     @Test
     void aServerAddedThroughTheApiIsCheckedAndGoesDownWhenItsPortRefuses() throws Exception {
         BackendRuntime web = start();
-        int refused = freePort();
+        int refused = LoopbackPorts.free();
         HttpResponse<String> r = send("POST", "/api/backends/web/servers", """
                 {"name": "s9", "address": "127.0.0.1", "port": %d, "options": "check inter 100ms fall 2 rise 2"}
                 """.formatted(refused));
@@ -149,7 +145,7 @@ class AdminHealthChecksTest {
         BackendRuntime web = start();
         ServerRuntime s1 = web.server("s1");
         assertNotNull(health.service().health(s1));
-        int refused = freePort();
+        int refused = LoopbackPorts.free();
         Files.writeString(cfg, config("    server s2 127.0.0.1:%d check inter 100ms fall 1 rise 2\n".formatted(refused)));
         HttpResponse<String> r = send("POST", "/api/reload", "");
         assertEquals(200, r.statusCode(), r.body());
@@ -188,7 +184,7 @@ class AdminHealthChecksTest {
     @Test
     void reloadOfTheCheckMethodRestartsChecksWithTheSameHealthState() throws Exception {
         BackendRuntime web = start();
-        int refused = freePort();
+        int refused = LoopbackPorts.free();
         String s2line = "    server s2 127.0.0.1:%d check inter 100ms fall 1 rise 2\n".formatted(refused);
         Files.writeString(cfg, config(s2line));
         assertEquals(200, send("POST", "/api/reload", "").statusCode());

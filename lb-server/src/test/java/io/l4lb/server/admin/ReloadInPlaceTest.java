@@ -1,5 +1,6 @@
 package io.l4lb.server.admin;
 
+import io.l4lb.core.testing.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -58,11 +59,6 @@ class ReloadInPlaceTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** An origin that writes "NAME\n" on accept, then echoes every byte. */
     private int origin(String name) throws Exception {
@@ -179,8 +175,8 @@ class ReloadInPlaceTest {
 
     @Test
     void balanceAndTimeoutServerChangeForNewConnectionsWhileServersKeepHealthAndCounters() throws Exception {
-        fePort = freePort();
-        int dead = freePort();
+        fePort = LoopbackPorts.free();
+        int dead = LoopbackPorts.free();
         String servers = "    server a 127.0.0.1:" + origin("a") + " check inter 200ms rise 1 fall 1\n"
                 + "    server b 127.0.0.1:" + origin("b") + " check inter 200ms rise 1 fall 1\n"
                 + "    server c 127.0.0.1:" + dead + " check inter 200ms rise 1 fall 1\n";
@@ -217,8 +213,8 @@ class ReloadInPlaceTest {
 
     @Test
     void turningOnRedispatchByReloadSavesConnectionsFromADeadServer() throws Exception {
-        fePort = freePort();
-        String servers = "    server dead 127.0.0.1:" + freePort() + "\n"
+        fePort = LoopbackPorts.free();
+        String servers = "    server dead 127.0.0.1:" + LoopbackPorts.free() + "\n"
                 + "    server a 127.0.0.1:" + origin("a") + "\n";
         start(config("", "    balance roundrobin\n    retries 1\n", "", servers));
         Map<String, Integer> before = hits(10);
@@ -234,7 +230,7 @@ class ReloadInPlaceTest {
 
     @Test
     void frontendRulesAndGlobalMaxconnApplyInPlaceAndTheRestIsReportedByName() throws Exception {
-        fePort = freePort();
+        fePort = LoopbackPorts.free();
         String servers = "    server a 127.0.0.1:" + origin("a") + "\n";
         start(config("    maxconn 100\n    nbthread 2", "", "", servers));
         FrontendCounters counters = runtime.engine().counters("fe");

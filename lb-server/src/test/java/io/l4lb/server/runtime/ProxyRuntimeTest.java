@@ -1,5 +1,6 @@
 package io.l4lb.server.runtime;
 
+import io.l4lb.core.testing.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +80,7 @@ class ProxyRuntimeTest {
                         server a 127.0.0.1:%d
                         server ghost ghost.invalid:80
                         server b 127.0.0.1:%d
-                    """.formatted(freePort(), o.get(0).getPort(), o.get(1).getPort());
+                    """.formatted(LoopbackPorts.free(), o.get(0).getPort(), o.get(1).getPort());
             L4Config config = ConfigParser.parse("test.cfg", cfg);
             ServerAddressResolver.Lookup dns = host -> {
                 throw new UnknownHostException(host);
@@ -112,7 +113,7 @@ class ProxyRuntimeTest {
                         default_backend farm
                     backend farm
                         server a 127.0.0.1:%d
-                    """.formatted(freePort(), origins.addresses().getFirst().getPort());
+                    """.formatted(LoopbackPorts.free(), origins.addresses().getFirst().getPort());
             try (ProxyRuntime rt = new ProxyRuntime(ConfigParser.parse("t.cfg", cfg),
                     new ServerAddressResolver(ServerAddressResolver.SYSTEM), PassiveObservationSink.NONE);
                  java.net.Socket live = new java.net.Socket()) {
@@ -154,12 +155,6 @@ class ProxyRuntimeTest {
             throw new AssertionError("still accepting on " + a);
         } catch (java.io.IOException expected) {
             // refused: the listener is closed
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }
