@@ -45,6 +45,8 @@ final class ProxySession implements ServerGate.Waiter {
     private ConnSamples samples;
     private final EarlyBytes early;
     private boolean clientEof;
+    /** The first write to the server completed and client bytes flow through {@link #up}. */
+    private boolean clientRelayed;
     private BackendContext backend;
     private ServerRuntime server;
     private ServerGate gate;
@@ -185,10 +187,13 @@ final class ProxySession implements ServerGate.Waiter {
     }
 
     void onClientInputShutdown() {
-        if (state == State.RELAYING) {
+        if (state == State.RELAYING && clientRelayed) {
             up.onInputShutdown();
             return;
         }
+        // Before relayClient the first write (PROXY header, early bytes) may still be in flight
+        // (io_uring completes writes later; epoll when the socket buffer is full): a FIN now would
+        // fail it. relayClient forwards the EOF once that write is done.
         clientEof = true;
         if (state == State.INSPECTING) {
             endInspection(early.parseHello());
@@ -316,6 +321,7 @@ final class ProxySession implements ServerGate.Waiter {
         if (state != State.RELAYING) {
             return;
         }
+        clientRelayed = true;
         if (clientEof) {
             up.onInputShutdown();
         } else {

@@ -36,6 +36,9 @@ final class ProxyFixture implements AutoCloseable {
         }
         engine = new ProxyEngine(new ProxyEngine.Options(ProxyTransport.of(t), loops, 0,
                 io.l4lb.core.time.NanoClock.SYSTEM, io.l4lb.core.state.PassiveObservationSink.NONE));
+        if (engine.transport().kind() != t) { // a test names the transport it means to exercise
+            throw new IllegalStateException(t + " fell back to " + engine.transport().kind());
+        }
         counters = engine.addFrontend(fe, backends);
         engine.start();
         address = engine.boundAddresses(fe.name()).getFirst();

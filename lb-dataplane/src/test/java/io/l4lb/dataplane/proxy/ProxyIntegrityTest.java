@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bytes arrive complete and in order, both ways, including the tail before a half-close. */
@@ -35,11 +34,16 @@ class ProxyIntegrityTest {
         return BackendConfig.of("be", "rr", s);
     }
 
+    /** io_uring may be switched off on a kernel (io_uring_disabled); then there is nothing to test. */
+    private static void assumeTransport(GlobalConfig.Transport t) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(t != GlobalConfig.Transport.IO_URING
+                || io.netty.channel.uring.IoUring.isAvailable(), "io_uring is not available on this kernel");
+    }
+
     @ParameterizedTest
     @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING", "NIO"})
     void hundredMegabytesEachWayWithHalfCloseRightAfterTheLastByte(GlobalConfig.Transport t) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(t != GlobalConfig.Transport.IO_URING
-                || io.netty.channel.uring.IoUring.isAvailable(), "io_uring is not available on this kernel");
+        assumeTransport(t);
         CompletableFuture<String> originReceived = new CompletableFuture<>();
         CompletableFuture<String> originSent = new CompletableFuture<>();
         try (var origin = new Origins.Origin("sha", s -> {
@@ -85,10 +89,12 @@ class ProxyIntegrityTest {
         }
     }
 
-    @Test
-    void thousandConcurrentShortConnections() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING"})
+    void thousandConcurrentShortConnections(GlobalConfig.Transport t) throws Exception {
+        assumeTransport(t);
         try (var a = Origins.echo("A"); var b = Origins.echo("B");
-             ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(backend(a, b)));
+             ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(backend(a, b)), t, 2);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
@@ -113,8 +119,10 @@ class ProxyIntegrityTest {
         }
     }
 
-    @Test
-    void serverClosesFirst() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING"})
+    void serverClosesFirst(GlobalConfig.Transport t) throws Exception {
+        assumeTransport(t);
         byte[] payload = "goodbye from the server".getBytes(StandardCharsets.US_ASCII);
         CompletableFuture<String> origSawAfterClose = new CompletableFuture<>();
         try (var origin = new Origins.Origin("closer", s -> {
@@ -125,7 +133,7 @@ class ProxyIntegrityTest {
             } catch (IOException e) {
                 origSawAfterClose.completeExceptionally(e);
             }
-        }); ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(backend(origin)));
+        }); ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(backend(origin)), t, 2);
              Socket c = new Socket()) {
             c.connect(p.address, 5000);
             c.setSoTimeout(10_000);
@@ -138,8 +146,10 @@ class ProxyIntegrityTest {
         }
     }
 
-    @Test
-    void clientClosesFirst() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING"})
+    void clientClosesFirst(GlobalConfig.Transport t) throws Exception {
+        assumeTransport(t);
         CompletableFuture<String> originGot = new CompletableFuture<>();
         try (var origin = new Origins.Origin("reader", s -> {
             try {
@@ -147,7 +157,7 @@ class ProxyIntegrityTest {
             } catch (IOException e) {
                 originGot.completeExceptionally(e);
             }
-        }); ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(backend(origin)))) {
+        }); ProxyFixture p = new ProxyFixture(ProxyFixture.frontend("be"), List.of(backend(origin)), t, 2)) {
             String msg = "x".repeat(300_000) + "END";
             try (Socket c = new Socket()) {
                 c.connect(p.address, 5000);
