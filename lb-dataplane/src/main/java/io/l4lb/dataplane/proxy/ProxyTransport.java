@@ -19,6 +19,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -125,13 +126,22 @@ public final class ProxyTransport {
                 return ch;
             };
         }
+        if (kind == GlobalConfig.Transport.IO_URING && bind instanceof Inet6Address && v6only) {
+            // io_uring's listening socket is always AF_INET6 (an IPv4 bind becomes v4-mapped,
+            // which takes IPv4 clients only), so only v6only needs the option.
+            return () -> {
+                IoUringServerSocketChannel ch = new IoUringServerSocketChannel();
+                setV6only(ch.fd().intValue());
+                return ch;
+            };
+        }
         Class<? extends ServerChannel> type = serverChannel();
         return new ReflectiveChannelFactory<>(type);
     }
 
     /** Whether {@code v6only} on a bind line takes effect with this transport. */
     public boolean appliesV6only() {
-        return kind == GlobalConfig.Transport.EPOLL;
+        return kind != GlobalConfig.Transport.NIO;
     }
 
     private static final int IPPROTO_IPV6 = 41;
@@ -153,15 +163,15 @@ public final class ProxyTransport {
 
     /**
      * SO_REUSEPORT lets every event loop own a listening socket on the same address, so the
-     * kernel spreads accepts over the loops instead of one acceptor thread (epoll only here).
+     * kernel spreads accepts over the loops instead of one acceptor thread (epoll and io_uring).
      */
     public boolean reusePort() {
-        return kind == GlobalConfig.Transport.EPOLL;
+        return kind != GlobalConfig.Transport.NIO;
     }
 
     public void applyReusePort(ServerBootstrap b) {
         if (reusePort()) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true);
+            b.option(UnixChannelOption.SO_REUSEPORT, true);
         }
     }
 
@@ -184,12 +194,15 @@ public final class ProxyTransport {
 
     /**
      * {@code usesrc clientip}: IP_TRANSPARENT lets the backend socket bind a non-local source
-     * address (the client's). Only epoll exposes the option; elsewhere the bind fails unless the
-     * address is local, which is reported as a connect error.
+     * address (the client's). epoll and io_uring expose the option; with NIO the bind fails
+     * unless the address is local, which is reported as a connect error.
      */
     public void applyTransparent(Channel ch) {
-        if (kind == GlobalConfig.Transport.EPOLL) {
-            ch.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
+        switch (kind) {
+            case EPOLL -> ch.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
+            case IO_URING -> ch.config().setOption(io.netty.channel.uring.IoUringChannelOption.IP_TRANSPARENT, true);
+            default -> {
+            }
         }
     }
 }

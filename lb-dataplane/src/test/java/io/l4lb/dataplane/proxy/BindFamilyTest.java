@@ -17,22 +17,24 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Address families of listening sockets with epoll, as HAProxy binds them: {@code bind :::port}
+ * Address families of listening sockets with epoll and io_uring, as HAProxy binds them: {@code bind :::port}
  * is dual-stack (IPv4 clients arrive v4-mapped), {@code bind :::port v6only} takes IPv6 clients
  * only (IPV6_V6ONLY, RFC 3493 section 5.3), and an IPv4 bind takes IPv4 clients only. Checked by
  * connecting from 127.0.0.1 and ::1 to the port the listener got: a refused connect proves there
  * is no socket for that family on that port.
  */
 class BindFamilyTest {
-    private static ProxyEngine start(BindConfig bind) throws Exception {
-        ProxyEngine e = new ProxyEngine(new ProxyEngine.Options(ProxyTransport.of(GlobalConfig.Transport.EPOLL), 1, 0,
+    private static ProxyEngine start(GlobalConfig.Transport t, BindConfig bind) throws Exception {
+        ProxyEngine e = new ProxyEngine(new ProxyEngine.Options(ProxyTransport.of(t), 1, 0,
                 NanoClock.SYSTEM, PassiveObservationSink.NONE));
         BackendRuntime be = new BackendRuntime(BackendConfig.of("web", "roundrobin", List.of()), List.of());
         e.addFrontend(FrontendConfig.of("fe", bind, "web"), Map.of("web", be));
         e.start();
+        assertEquals(t, e.transport().kind());
         return e;
     }
 
@@ -52,9 +54,10 @@ class BindFamilyTest {
         return bound.getFirst().getPort();
     }
 
-    @Test
-    void v6onlyListenerRefusesIpv4Clients() throws Exception {
-        ProxyEngine e = start(v6(true));
+    @ParameterizedTest
+    @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING"})
+    void v6onlyListenerRefusesIpv4Clients(GlobalConfig.Transport t) throws Exception {
+        ProxyEngine e = start(t, v6(true));
         try {
             int port = port(e);
             connect("::1", port);
@@ -64,9 +67,10 @@ class BindFamilyTest {
         }
     }
 
-    @Test
-    void dualStackListenerTakesBothFamilies() throws Exception {
-        ProxyEngine e = start(v6(false));
+    @ParameterizedTest
+    @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING"})
+    void dualStackListenerTakesBothFamilies(GlobalConfig.Transport t) throws Exception {
+        ProxyEngine e = start(t, v6(false));
         try {
             int port = port(e);
             connect("::1", port);
@@ -76,9 +80,10 @@ class BindFamilyTest {
         }
     }
 
-    @Test
-    void ipv4ListenerRefusesIpv6Clients() throws Exception {
-        ProxyEngine e = start(BindConfig.of("127.0.0.1", 0));
+    @ParameterizedTest
+    @EnumSource(value = GlobalConfig.Transport.class, names = {"EPOLL", "IO_URING"})
+    void ipv4ListenerRefusesIpv6Clients(GlobalConfig.Transport t) throws Exception {
+        ProxyEngine e = start(t, BindConfig.of("127.0.0.1", 0));
         try {
             int port = port(e);
             connect("127.0.0.1", port);
