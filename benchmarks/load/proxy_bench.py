@@ -10,7 +10,8 @@ Measures: new connections/s (wrk, Connection: close), keep-alive requests/s (64 
 1 MiB transfer throughput, p50/p99 latency at moderate load (8 connections, each pausing PACE_MS between requests), and memory per idle
 proxied connection (RSS growth for C proxies; live heap after a full GC for the JVM, see idle_memory).
 
-Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 WARMUP=3 PACE_MS=1 IDLE_CONNS=5000 OUT=docs/benchmarks-proxy.md)
+Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 WARMUP=3 PACE_MS=1 IDLE_CONNS=5000 L4LB_TRANSPORTS="epoll io_uring"
+       OUT=docs/benchmarks-proxy.md)
 """
 import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time, resource
 
@@ -20,6 +21,9 @@ DURATION = int(os.environ.get("DURATION", "5"))
 IDLE_CONNS = int(os.environ.get("IDLE_CONNS", "5000"))
 WARMUP = int(os.environ.get("WARMUP", "3"))
 PACE_MS = int(os.environ.get("PACE_MS", "1"))
+# l4lb runs once per transport: epoll (the default) and io_uring (`l4lb-transport io_uring`).
+TRANSPORTS = os.environ.get("L4LB_TRANSPORTS", "epoll io_uring").split()
+L4LB_NAMES = {t: "l4lb" if t == "epoll" else f"l4lb-{t}" for t in TRANSPORTS}
 OUT = os.environ.get("OUT", os.path.join(ROOT, "docs", "benchmarks-proxy.md"))
 NCPU = os.cpu_count() or 1
 PROXY_CPU = os.environ.get("PROXY_CPU", "0")
@@ -157,7 +161,7 @@ http {{ access_log off; {temp} keepalive_requests 1000000; keepalive_timeout 300
     open(os.path.join(tmp, "origin.conf"), "w").write(origin_conf)
     start(["nginx", "-p", tmp, "-c", os.path.join(tmp, "origin.conf")], LOAD_CPUS, "origin nginx", o2, log)
 
-    ph, pn, pl = free_port(), free_port(), free_port()
+    ph, pn = free_port(), free_port()
     open(os.path.join(tmp, "haproxy.cfg"), "w").write(f"""global
     maxconn 9000
     nbthread 1
@@ -178,17 +182,20 @@ worker_rlimit_nofile 19000; events {{ worker_connections 18000; }}
 stream {{ upstream o {{ server 127.0.0.1:{o1}; server 127.0.0.1:{o2}; }}
   server {{ listen 127.0.0.1:{pn} backlog=4096; proxy_pass o; proxy_timeout 300s; }} }}
 """)
-    open(os.path.join(tmp, "l4lb.cfg"), "w").write(f"""global
+    pls = {}
+    for transport in TRANSPORTS:
+        pls[transport] = free_port()
+        open(os.path.join(tmp, f"l4lb-{transport}.cfg"), "w").write(f"""global
     maxconn 9000
     nbthread 1
-    l4lb-transport epoll
+    l4lb-transport {transport}
 defaults
     mode tcp
     timeout connect 5s
     timeout client 300s
     timeout server 300s
 listen bench
-    bind 127.0.0.1:{pl}
+    bind 127.0.0.1:{pls[transport]}
     backlog 4096
     balance roundrobin
     server o1 127.0.0.1:{o1}
@@ -201,9 +208,11 @@ listen bench
         "direct": (o1, None),
         "haproxy": (ph, start(["haproxy", "-db", "-f", os.path.join(tmp, "haproxy.cfg")], PROXY_CPU, "haproxy", ph, log)),
         "nginx-stream": (pn, start(["nginx", "-p", tmp, "-c", os.path.join(tmp, "stream.conf")], PROXY_CPU, "nginx stream", pn, log)),
-        "l4lb": (pl, start([JAVA, "--enable-native-access=ALL-UNNAMED"] + jvm + ["-cp", cp, "io.l4lb.server.Main", "run", "-f",
-                            os.path.join(tmp, "l4lb.cfg")], PROXY_CPU, "l4lb", pl, log)),
     }
+    for transport in TRANSPORTS:
+        name = L4LB_NAMES[transport]
+        targets[name] = (pls[transport], start([JAVA, "--enable-native-access=ALL-UNNAMED"] + jvm + ["-cp", cp, "io.l4lb.server.Main", "run",
+                                               "-f", os.path.join(tmp, f"l4lb-{transport}.cfg")], PROXY_CPU, name, pls[transport], log))
     # Warm-up (JIT for l4lb: C2 keeps compiling for tens of seconds on this pinned core; caches for
     # everyone), the same for every target, not measured.
     for _ in range(WARMUP):
@@ -232,7 +241,7 @@ listen bench
     mem = {}
     for name, (port, proc) in targets.items():
         if proc is not None:
-            total, rss, heap = idle_memory(port, proc.pid, jvm=(name == "l4lb"))
+            total, rss, heap = idle_memory(port, proc.pid, jvm=name.startswith("l4lb"))
             mem[name] = total
             print(f"idle memory {name}: {total:.2f} KiB/conn (RSS growth {rss:.2f}, live heap {heap:.2f})", flush=True)
 
@@ -242,18 +251,24 @@ listen bench
     rows = [("new connections/s", "conn/s", "rps", True), ("keep-alive requests/s", "keep-alive req/s", "rps", True),
             ("1 MiB transfers, MiB/s", "1 MiB MiB/s", "mibs", True), ("p50 latency ms (8 conns, paced)", "latency", "p50", False),
             ("p99 latency ms (8 conns, paced)", "latency", "p99", False)]
-    lines = ["| measure | direct | HAProxy | nginx stream | l4lb | l4lb/direct | l4lb/HAProxy | target |",
-             "|---|---|---|---|---|---|---|---|"]
+    names = [L4LB_NAMES[t] for t in TRANSPORTS]
+    lines = ["| measure | direct | HAProxy | nginx stream | " + " | ".join(f"{n} ({t})" for n, t in zip(names, TRANSPORTS))
+             + " | " + " | ".join(f"{t} / HAProxy" for t in TRANSPORTS) + " | target |",
+             "|---|---|---|---|" + "---|" * (2 * len(names)) + "---|"]
     for label, t, key, higher in rows:
         v = {n: med(t, n, key) for n in targets}
-        ratio = v["l4lb"] / v["haproxy"] if v["haproxy"] else float("nan")
-        target = ">= 1.0" if higher else "<= 1.0"
-        ok = ratio >= 1.0 if higher else ratio <= 1.0
-        lines.append(f"| {label} | {v['direct']:.2f} | {v['haproxy']:.2f} | {v['nginx-stream']:.2f} | {v['l4lb']:.2f} | "
-                     f"{v['l4lb'] / v['direct']:.2f} | {ratio:.2f} {'ok' if ok else 'MISSED'} | {target} |")
+        cells = []
+        for n in names:
+            ratio = v[n] / v["haproxy"] if v["haproxy"] else float("nan")
+            ok = ratio >= 1.0 if higher else ratio <= 1.0
+            cells.append(f"{ratio:.2f} {'ok' if ok else 'MISSED'}")
+        lines.append(f"| {label} | {v['direct']:.2f} | {v['haproxy']:.2f} | {v['nginx-stream']:.2f} | "
+                     + " | ".join(f"{v[n]:.2f}" for n in names) + " | " + " | ".join(cells)
+                     + f" | {'>= 1.0' if higher else '<= 1.0'} |")
     lines.append(f"| memory per idle proxied conn, KiB | - | {mem['haproxy']:.2f} | {mem['nginx-stream']:.2f} | "
-                 f"{mem['l4lb']:.2f} | - | {mem['l4lb'] / mem['haproxy'] if mem['haproxy'] else float('nan'):.2f} | "
-                 f"<= 8 KiB {'ok' if mem['l4lb'] <= 8 else 'MISSED'} |")
+                 + " | ".join(f"{mem[n]:.2f}" for n in names) + " | "
+                 + " | ".join(f"{mem[n] / mem['haproxy'] if mem['haproxy'] else float('nan'):.2f}" for n in names)
+                 + f" | <= 8 KiB {'ok' if all(mem[n] <= 8 for n in names) else 'MISSED'} |")
     table = "\n".join(lines)
     print(table)
     load = open("/proc/loadavg").read().split()[:3]
