@@ -269,6 +269,15 @@ listen bench
                  + " | ".join(f"{mem[n]:.2f}" for n in names) + " | "
                  + " | ".join(f"{mem[n] / mem['haproxy'] if mem['haproxy'] else float('nan'):.2f}" for n in names)
                  + f" | <= 8 KiB {'ok' if all(mem[n] <= 8 for n in names) else 'MISSED'} |")
+    # Per-round ratios: each round ran every target back to back, so its ratios share one machine
+    # state; the spread across rounds shows how much of a median's distance from 1.0 is noise.
+    lines.append("")
+    for n in names:
+        parts = []
+        for label, t, key, higher in rows:
+            rs = [a[key] / b[key] if b[key] else float("nan") for a, b in zip(results[t][n], results[t]["haproxy"])]
+            parts.append(f"{label.split(',')[0].split(' (')[0]} " + ", ".join(f"{r:.2f}" for r in rs))
+        lines.append(f"Per round, {n} / HAProxy: " + "; ".join(parts) + ".")
     table = "\n".join(lines)
     print(table)
     load = open("/proc/loadavg").read().split()[:3]
