@@ -47,17 +47,32 @@ public final class ProxyTransport {
         this.kind = kind;
     }
 
-    /** The requested transport, or NIO when its native library is not available. */
+    /**
+     * The requested transport, or the best one that loads here: io_uring falls back to epoll (a
+     * container whose seccomp profile blocks io_uring still has epoll), epoll to NIO.
+     */
     public static ProxyTransport of(GlobalConfig.Transport requested) {
-        GlobalConfig.Transport k = requested == null ? GlobalConfig.Transport.EPOLL : requested;
-        if (k == GlobalConfig.Transport.EPOLL && !Epoll.isAvailable()) {
-            LOG.log(System.Logger.Level.WARNING, "epoll unavailable, using nio: " + Epoll.unavailabilityCause());
-            k = GlobalConfig.Transport.NIO;
-        } else if (k == GlobalConfig.Transport.IO_URING && !IoUring.isAvailable()) {
-            LOG.log(System.Logger.Level.WARNING, "io_uring unavailable, using nio: " + IoUring.unavailabilityCause());
-            k = GlobalConfig.Transport.NIO;
+        GlobalConfig.Transport k = choose(requested, Epoll.isAvailable(), IoUring.isAvailable());
+        GlobalConfig.Transport asked = requested == null ? GlobalConfig.Transport.EPOLL : requested;
+        if (k != asked) {
+            Throwable cause = asked == GlobalConfig.Transport.IO_URING ? IoUring.unavailabilityCause()
+                    : Epoll.unavailabilityCause();
+            LOG.log(System.Logger.Level.WARNING, asked.name().toLowerCase(java.util.Locale.ROOT) + " unavailable, using "
+                    + k.name().toLowerCase(java.util.Locale.ROOT) + ": " + cause);
         }
         return new ProxyTransport(k);
+    }
+
+    /** The transport that runs for {@code requested} (null: the default, epoll) given what loads. */
+    static GlobalConfig.Transport choose(GlobalConfig.Transport requested, boolean epoll, boolean ioUring) {
+        GlobalConfig.Transport k = requested == null ? GlobalConfig.Transport.EPOLL : requested;
+        if (k == GlobalConfig.Transport.IO_URING && !ioUring) {
+            k = GlobalConfig.Transport.EPOLL;
+        }
+        if (k == GlobalConfig.Transport.EPOLL && !epoll) {
+            k = GlobalConfig.Transport.NIO;
+        }
+        return k;
     }
 
     public GlobalConfig.Transport kind() {
