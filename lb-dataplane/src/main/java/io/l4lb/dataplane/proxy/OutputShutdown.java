@@ -12,7 +12,7 @@ import java.io.IOException;
  * Sends FIN on a channel whose outbound bytes have all been written. Netty's
  * {@code shutdownOutput()} builds a {@code ChannelOutputShutdownException} with a full stack trace
  * every time (to fail writes that could still be queued), which showed up in the connections/s
- * profile (two per proxied connection; 2.4% of the io_uring event loop's samples). The relay
+ * profile (two per proxied connection; 3.4% of the io_uring event loop's samples). The relay
  * only shuts a side down once everything written to it completed, so nothing is queued: with
  * epoll and io_uring the socket is shut down directly, which also updates the state Netty's
  * {@code isOutputShutdown()} reads. NIO, or a channel off its event loop, takes Netty's path.
