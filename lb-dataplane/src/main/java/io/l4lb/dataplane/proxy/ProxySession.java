@@ -5,7 +5,6 @@ import io.l4lb.dataplane.proxy.acl.ConnSamples;
 import io.l4lb.dataplane.proxy.tls.ClientHello;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -20,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One proxied client connection, as an explicit state machine:
  * LIMITED (waiting for a global/frontend maxconn slot) -> rules -> INSPECTING (TLS ClientHello,
  * bounded by inspect-delay) -> route -> QUEUED (server maxconn) -> CONNECTING (retries,
- * redispatch) -> RELAYING (two {@link RelayDirection}s) -> CLOSED.
+ * redispatch) -> RELAYING ({@link SessionRelay}) -> CLOSED.
  *
  * <p>Threading: everything runs on the client channel's event loop; the server channel is
  * registered on that same loop, so no state here is shared between threads except the
@@ -45,18 +44,14 @@ final class ProxySession implements ServerGate.Waiter {
     private ConnSamples samples;
     private final EarlyBytes early;
     private boolean clientEof;
-    /** The first write to the server completed and client bytes flow through {@link #up}. */
-    private boolean clientRelayed;
     private BackendContext backend;
     private ServerRuntime server;
     private ServerGate gate;
     private boolean slotHeld;
     private int attempts;
     private final List<ServerRuntime> tried = new ArrayList<>(2);
-    private Channel serverCh;
     private Channel connectingCh;
-    private RelayDirection up;
-    private RelayDirection down;
+    private SessionRelay relay;
     private final SessionTimer timer;
     private ScheduledFuture<?> stepTimer; // inspect-delay or timeout queue
 
@@ -162,7 +157,7 @@ final class ProxySession implements ServerGate.Waiter {
     void onClientData(ByteBuf b) {
         if (state == State.RELAYING) {
             touch(true);
-            up.onData(b);
+            relay.clientData(b);
             return;
         }
         if (state == State.CLOSED) {
@@ -175,7 +170,7 @@ final class ProxySession implements ServerGate.Waiter {
 
     void onClientReadComplete() {
         if (state == State.RELAYING) {
-            up.onReadComplete();
+            relay.clientReadComplete();
         } else if (state == State.INSPECTING) {
             ClientHello h = early.parseHello();
             if (early.wantsMore(h)) {
@@ -187,13 +182,10 @@ final class ProxySession implements ServerGate.Waiter {
     }
 
     void onClientInputShutdown() {
-        if (state == State.RELAYING && clientRelayed) {
-            up.onInputShutdown();
+        if (state == State.RELAYING) {
+            relay.clientInputShutdown();
             return;
         }
-        // Before relayClient the first write (PROXY header, early bytes) may still be in flight
-        // (io_uring completes writes later; epoll when the socket buffer is full): a FIN now would
-        // fail it. relayClient forwards the EOF once that write is done.
         clientEof = true;
         if (state == State.INSPECTING) {
             endInspection(early.parseHello());
@@ -285,48 +277,16 @@ final class ProxySession implements ServerGate.Waiter {
             connectFailed(f.cause());
             return;
         }
-        serverCh = f.channel();
         fe.sink.connectSucceeded(server);
         ServerChoice.connected(backend, samples.src(), server);
         state = State.RELAYING;
-        up = new RelayDirection(this, true, client, serverCh);
-        down = new RelayDirection(this, false, serverCh, client);
+        relay = new SessionRelay(this, client, f.channel(), clientEof);
         timer.established();
         CompositeByteBuf buffered = early.take();
         if (buffered != null) {
             count(true, buffered.readableBytes());
         }
-        ChannelFuture written = ServerConnect.sendFirst(serverCh,
-                ServerConnect.proxyHeader(server, client.alloc(), samples), buffered);
-        serverCh.read();
-        if (written == null) {
-            relayClient(); // nothing to send first: no flush, no listener
-        } else if (written.isDone()) {
-            firstWriteDone(written);
-        } else {
-            written.addListener((ChannelFutureListener) this::firstWriteDone);
-        }
-    }
-
-    /** The PROXY header and the bytes read before the connection was up reached the server. */
-    private void firstWriteDone(ChannelFuture w) {
-        if (!w.isSuccess()) {
-            abort();
-            return;
-        }
-        relayClient();
-    }
-
-    private void relayClient() {
-        if (state != State.RELAYING) {
-            return;
-        }
-        clientRelayed = true;
-        if (clientEof) {
-            up.onInputShutdown();
-        } else {
-            client.read();
-        }
+        relay.start(ServerConnect.proxyHeader(server, client.alloc(), samples), buffered);
     }
 
     private void connectFailed(Throwable cause) {
@@ -374,18 +334,18 @@ final class ProxySession implements ServerGate.Waiter {
             return;
         }
         touch(false);
-        down.onData(b);
+        relay.serverData(b);
     }
 
     void onServerReadComplete() {
         if (state == State.RELAYING) {
-            down.onReadComplete();
+            relay.serverReadComplete();
         }
     }
 
     void onServerInputShutdown() {
         if (state == State.RELAYING) {
-            down.onInputShutdown();
+            relay.serverInputShutdown();
         }
     }
 
@@ -409,7 +369,7 @@ final class ProxySession implements ServerGate.Waiter {
 
     /** One direction forwarded its FIN: when both did, the connection is over. */
     void directionDone() {
-        if (up.done() && down.done()) {
+        if (relay.done()) {
             close();
         }
     }
@@ -419,9 +379,7 @@ final class ProxySession implements ServerGate.Waiter {
         if (state == State.CLOSED) {
             return;
         }
-        Channel other = which == client ? serverCh : client;
-        if (state == State.RELAYING && other != null && other.isActive()) {
-            other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (state == State.RELAYING && relay.flushAndCloseOther(which)) {
             finish();
         } else if (which == client) {
             close();
@@ -438,8 +396,8 @@ final class ProxySession implements ServerGate.Waiter {
         }
         finish();
         client.close();
-        if (serverCh != null) {
-            serverCh.close();
+        if (relay != null) {
+            relay.closeServer();
         }
         if (connectingCh != null) {
             connectingCh.close();
