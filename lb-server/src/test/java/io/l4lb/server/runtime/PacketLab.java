@@ -27,6 +27,33 @@ final class PacketLab {
     }
 
     /**
+     * The l4lb.cfg the namespace tests run: frontend {@code web} on VIP:80 to backend {@code farm}
+     * ({@code forward}, {@code balance}, then the {@code servers} lines), the {@code extra}
+     * sections, and the admin API on 127.0.0.1:9900, with {@code token-file} when {@code token}
+     * is not null (the API is read-only without one).
+     */
+    static String farmConfig(String vip, String forward, String balance, String servers, String extra, Path token) {
+        return """
+                global
+                    nbthread 2
+                defaults
+                    mode tcp
+                    timeout connect 3s
+                    timeout client 1m
+                    timeout server 1m
+                frontend web
+                    bind %s:80
+                    default_backend farm
+                backend farm
+                    forward %s
+                    balance %s
+                %s%sadmin
+                    bind 127.0.0.1:9900
+                %s""".formatted(vip, forward, balance, servers, extra,
+                token == null ? "" : "    token-file " + token + "\n");
+    }
+
+    /**
      * Real server {@code rs<i>} at host number {@code 10 + i} of {@code lab}, set up for {@code mode}
      * (dr or tunnel) and {@code vip}, running {@code dir/server.py SCRIPT_ARGS...} until it prints
      * "ready". Returns the namespace.

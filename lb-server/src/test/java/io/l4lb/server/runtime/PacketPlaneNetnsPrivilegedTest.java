@@ -100,42 +100,27 @@ class PacketPlaneNetnsPrivilegedTest {
         // Offloads stay on: the client's veth hands its TSO super-frames (up to 64 KB, CHECKSUM_PARTIAL)
         // across the bridge to the LB's ring as they are, which is what an LB NIC with GRO on delivers.
         Path cfg = dir.resolve("l4lb.cfg");
-        Files.writeString(cfg, """
-                global
-                    nbthread 2
-                defaults
-                    mode tcp
-                    timeout connect 3s
-                    timeout client 1m
-                    timeout server 1m
-                frontend web
-                    bind %1$s:80
-                    default_backend farm
-                backend farm
-                    forward %2$s
-                    balance rr
-                    server rs1 %3$s:80 check inter 200ms fall 2 rise 2
-                    server rs2 %4$s:80 check inter 200ms fall 2 rise 2
+        Files.writeString(cfg, PacketLab.farmConfig(vip, mode, "rr", """
+                    server rs1 %2$s:80 check inter 200ms fall 2 rise 2
+                    server rs2 %3$s:80 check inter 200ms fall 2 rise 2
+                """.formatted(vip, lab.ip(11), lab.ip(12)), """
                 frontend sticky
                     bind %1$s:81
                     default_backend sticky
                 backend sticky
-                    forward %2$s
+                    forward %4$s
                     balance rr
                     persist 60s
-                    server rs1 %3$s:81
-                    server rs2 %4$s:81
+                    server rs1 %2$s:81
+                    server rs2 %3$s:81
                 frontend nosrv
                     bind %1$s:82
                     default_backend nosrv
                 backend nosrv
-                    forward %2$s
+                    forward %4$s
                     balance rr
-                    server rs1 %3$s:82 disabled
-                admin
-                    bind 127.0.0.1:9900
-                    token-file %5$s
-                """.formatted(vip, mode, lab.ip(11), lab.ip(12), dir.resolve("token")));
+                    server rs1 %2$s:82 disabled
+                """.formatted(vip, lab.ip(11), lab.ip(12), mode), dir.resolve("token")));
         Files.writeString(dir.resolve("token"), "tok-" + System.nanoTime() + "\n");
         lab.startAwaiting(lb, dir.resolve("lb.log"), "admin API listening", l4lb("run", "-f", cfg.toString()));
         assertTrue(Files.readString(dir.resolve("lb.log")).contains("packet plane on eth0"), "packet plane on the LB namespace's eth0");

@@ -59,25 +59,7 @@ class PacketReloadNetnsPrivilegedTest {
     }
 
     private static String config(String vip, String farmServers, String extra, Path token) {
-        return """
-                global
-                    nbthread 2
-                defaults
-                    mode tcp
-                    timeout connect 3s
-                    timeout client 1m
-                    timeout server 1m
-                frontend web
-                    bind %1$s:80
-                    default_backend farm
-                backend farm
-                    forward dr
-                    balance rr
-                %2$s%3$s
-                admin
-                    bind 127.0.0.1:9900
-                    token-file %4$s
-                """.formatted(vip, farmServers, extra, token);
+        return PacketLab.farmConfig(vip, "dr", "rr", farmServers, extra, token);
     }
 
     @Test

@@ -103,25 +103,10 @@ class PacketWlcNetnsPrivilegedTest {
             PacketLab.realServer(lab, dir, i, "dr", vip, "rs" + i);
         }
         Path cfg = dir.resolve("l4lb.cfg");
-        Files.writeString(cfg, """
-                global
-                    nbthread 2
-                defaults
-                    mode tcp
-                    timeout connect 3s
-                    timeout client 1m
-                    timeout server 1m
-                frontend web
-                    bind %1$s:80
-                    default_backend farm
-                backend farm
-                    forward dr
-                    balance wlc
-                    server rs1 %2$s:80 weight 1
-                    server rs2 %3$s:80 weight 3
-                admin
-                    bind 127.0.0.1:9900
-                """.formatted(vip, lab.ip(11), lab.ip(12)));
+        Files.writeString(cfg, PacketLab.farmConfig(vip, "dr", "wlc", """
+                    server rs1 %s:80 weight 1
+                    server rs2 %s:80 weight 3
+                """.formatted(lab.ip(11), lab.ip(12)), "", null));
         lab.startAwaiting(lb, dir.resolve("lb.log"), "admin API listening",
                 PacketPlaneNetnsPrivilegedTest.l4lb("run", "-f", cfg.toString()));
         Path clientLog = dir.resolve("client.log");
