@@ -2,6 +2,7 @@ package io.l4lb.dataplane.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +14,13 @@ import io.l4lb.core.config.FrontendConfig;
 import io.l4lb.core.config.ServerConfig;
 import io.l4lb.core.config.SourcePos;
 import io.l4lb.core.config.TcpRequestRule;
+import java.io.File;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -27,11 +31,12 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code use_backend X if { req.ssl_sni -i NAME }} with real JDK TLS ClientHellos, and L4 ACLs. */
+/** {@code use_backend X if { req.ssl_sni -i NAME }} with real JDK and OpenSSL ClientHellos, and L4 ACLs. */
 @ExtendWith(NettyLeakExtension.class)
 class SniRoutingTest {
     private Recorder a;
@@ -127,6 +132,51 @@ class SniRoutingTest {
             assertTrue(third != null && third[0] == 0x16, "case-insensitive match to A");
             assertTrue(d.received.isEmpty());
         }
+    }
+
+    /**
+     * The issue's own example client: OpenSSL's {@code s_client -servername}, a TLS stack other than
+     * the JDK's (different extensions, ordering and record sizes), must be routed by its name too.
+     */
+    @Test
+    void opensslSClientIsRoutedByItsServerName() throws Exception {
+        Path openssl = Path.of("/usr/bin/openssl");
+        if (!Files.isExecutable(openssl)) {
+            String msg = "openssl is not installed (apt-get install openssl)";
+            assertFalse("true".equals(System.getenv("CI")), msg + "; .ci/run installs it, so under CI this is a failure");
+            Assumptions.abort(msg);
+        }
+        b.stopAfterFirstRecord = true;
+        try (ProxyFixture p = new ProxyFixture(sniFrontend(List.of(), Duration.ofSeconds(5)), backends())) {
+            Process client = new ProcessBuilder(openssl.toString(), "s_client", "-connect",
+                    "127.0.0.1:" + p.address.getPort(), "-servername", "b.example")
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                byte[] hello = b.received.poll(10, TimeUnit.SECONDS);
+                assertTrue(hello != null && hello.length > 50 && hello[0] == 0x16, "B got openssl's ClientHello");
+                assertTrue(indexOf(hello, "b.example".getBytes(StandardCharsets.US_ASCII)) > 0,
+                        "the server_name reached the backend unchanged");
+                assertTrue(client.waitFor(10, TimeUnit.SECONDS), "s_client ends once the backend closes");
+            } finally {
+                client.destroyForcibly();
+            }
+            assertTrue(a.received.isEmpty(), "nothing for a.example's backend");
+            assertTrue(d.received.isEmpty(), "nothing for the default backend");
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
