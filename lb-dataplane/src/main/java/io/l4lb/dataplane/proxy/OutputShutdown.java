@@ -2,6 +2,7 @@ package io.l4lb.dataplane.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.l4lb.dataplane.proxy.epoll.EdgeEpollSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
@@ -36,6 +37,9 @@ final class OutputShutdown {
     }
 
     private static Socket nativeSocket(Channel ch) {
+        if (ch instanceof EdgeEpollSocketChannel e && e.fd() instanceof Socket s) {
+            return s;
+        }
         if (ch instanceof EpollSocketChannel e && e.fd() instanceof Socket s) {
             return s;
         }

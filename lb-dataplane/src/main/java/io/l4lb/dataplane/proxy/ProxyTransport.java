@@ -26,6 +26,8 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.l4lb.dataplane.nativeio.Libc;
 import io.l4lb.dataplane.nativeio.NativeIoException;
+import io.l4lb.dataplane.proxy.epoll.EdgeEpollServerSocketChannel;
+import io.l4lb.dataplane.proxy.epoll.EdgeEpollSocketChannel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -41,10 +43,19 @@ import java.net.InetAddress;
 public final class ProxyTransport {
     private static final System.Logger LOG = System.getLogger(ProxyTransport.class.getName());
 
+    /**
+     * {@code -Dl4lb.epoll.channels=netty} runs the proxy's sockets on Netty's own (level-triggered)
+     * epoll channels instead of {@link EdgeEpollSocketChannel}: for side-by-side measurements, and
+     * as a way back should the edge-triggered channels misbehave somewhere.
+     */
+    static final String EPOLL_CHANNELS = "l4lb.epoll.channels";
+
     private final GlobalConfig.Transport kind;
+    private final boolean edge;
 
     private ProxyTransport(GlobalConfig.Transport kind) {
         this.kind = kind;
+        this.edge = kind == GlobalConfig.Transport.EPOLL && !"netty".equals(System.getProperty(EPOLL_CHANNELS));
     }
 
     /**
@@ -111,6 +122,9 @@ public final class ProxyTransport {
      * and the half-close guard rides on its first epoll_ctl.
      */
     public Channel newSocketChannel(InetAddress target) {
+        if (edge) {
+            return new EdgeEpollSocketChannel(target instanceof Inet6Address);
+        }
         return switch (kind) {
             case EPOLL -> {
                 EpollSocketChannel ch = new EpollSocketChannel(family(target));
@@ -131,6 +145,16 @@ public final class ProxyTransport {
      * them {@link #appliesV6only()} is false.
      */
     public ChannelFactory<? extends ServerChannel> serverChannelFactory(InetAddress bind, boolean v6only) {
+        if (edge && bind != null) {
+            boolean ipv6 = bind instanceof Inet6Address;
+            return () -> {
+                EdgeEpollServerSocketChannel ch = new EdgeEpollServerSocketChannel(ipv6);
+                if (ipv6 && v6only) {
+                    setV6only(ch.fd().intValue());
+                }
+                return ch;
+            };
+        }
         if (kind == GlobalConfig.Transport.EPOLL && bind instanceof Inet4Address) {
             return () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
         }

@@ -178,8 +178,9 @@ class ProxyFailureTest {
                     int b = second.getInputStream().read();
                     throw new AssertionError("served above maxconn: " + b);
                 } catch (SocketTimeoutException expected) {
-                    // not accepted (or not served) while the frontend is full
+                    // not served while the frontend is full
                 }
+                assertEquals(1, p.counters.connectionsTotal.sum(), "the second waits in the kernel backlog, not accepted");
                 assertEquals(1, a.accepted.get());
                 first.close();
                 second.setSoTimeout(10_000);
