@@ -1,19 +1,12 @@
 package io.l4lb.dataplane.proxy.epoll;
 
-import io.netty.channel.AbstractServerChannel;
-import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.epoll.Native;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.NativeInetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -26,46 +19,17 @@ import java.net.SocketAddress;
  * {@code getpeername}/{@code getsockname} per connection. Auto-read off (a frontend or global
  * maxconn is full) stops accepting after the current connection; the backlog holds the rest.
  */
-public final class EdgeEpollServerSocketChannel extends AbstractServerChannel {
-    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+public final class EdgeEpollServerSocketChannel extends EdgeEpollChannel implements ServerChannel {
     private static final EpollIoOps INTEREST = EpollIoOps.valueOf(Native.EPOLLIN | Native.EPOLLET);
 
-    private final EdgeSocket socket;
-    private final EdgeEpollChannelConfig config;
     /** accept4's sockaddr as Netty's native layer encodes it: length, address, scope id, port. */
     private final byte[] acceptedAddress = new byte[26];
     private volatile InetSocketAddress local;
     private InetSocketAddress childLocal;
-    private IoRegistration registration;
-    private boolean acceptReady;
-    private boolean readPending;
-    private boolean acceptQueued;
-    private final Runnable acceptTask = this::queuedAccept;
 
     public EdgeEpollServerSocketChannel(boolean ipv6) {
-        this.socket = EdgeSocket.stream(ipv6);
-        this.config = new EdgeEpollChannelConfig(this, socket, () -> readPending = false);
+        super(null, EdgeSocket.stream(ipv6));
         config.setRecvByteBufAllocator(new ServerChannelRecvByteBufAllocator());
-    }
-
-    /** The listening socket (for IPV6_V6ONLY before the bind). */
-    public FileDescriptor fd() {
-        return socket;
-    }
-
-    @Override
-    public EdgeEpollChannelConfig config() {
-        return config;
-    }
-
-    @Override
-    public ChannelMetadata metadata() {
-        return METADATA;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return socket.isOpen();
     }
 
     @Override
@@ -74,13 +38,13 @@ public final class EdgeEpollServerSocketChannel extends AbstractServerChannel {
     }
 
     @Override
-    protected boolean isCompatible(EventLoop loop) {
-        return loop instanceof IoEventLoop l && l.isCompatible(ServerUnsafe.class);
+    protected SocketAddress localAddress0() {
+        return local;
     }
 
     @Override
-    protected SocketAddress localAddress0() {
-        return local;
+    protected SocketAddress remoteAddress0() {
+        return null;
     }
 
     @Override
@@ -90,19 +54,7 @@ public final class EdgeEpollServerSocketChannel extends AbstractServerChannel {
 
     @Override
     protected AbstractUnsafe newUnsafe() {
-        return new ServerUnsafe();
-    }
-
-    @Override
-    protected void doRegister(ChannelPromise promise) {
-        ((IoEventLoop) eventLoop()).register((ServerUnsafe) unsafe()).addListener(f -> {
-            if (f.isSuccess()) {
-                registration = (IoRegistration) f.getNow();
-                promise.setSuccess();
-            } else {
-                promise.setFailure(f.cause());
-            }
-        });
+        return new EdgeUnsafe();
     }
 
     @Override
@@ -116,42 +68,31 @@ public final class EdgeEpollServerSocketChannel extends AbstractServerChannel {
     }
 
     @Override
-    protected void doClose() throws Exception {
-        try {
-            socket.close();
-        } finally {
-            IoRegistration r = registration;
-            if (r != null) {
-                r.cancel();
-            }
-        }
+    protected void doDisconnect() {
+        throw new UnsupportedOperationException("a listening socket does not disconnect");
     }
 
     @Override
-    protected void doDeregister() {
-        IoRegistration r = registration;
-        if (r != null) {
-            r.cancel();
-        }
+    protected void doWrite(ChannelOutboundBuffer in) {
+        throw new UnsupportedOperationException("a listening socket does not write");
     }
 
     @Override
-    protected void doBeginRead() {
-        readPending = true;
-        if (acceptReady && !acceptQueued) {
-            acceptQueued = true;
-            eventLoop().execute(acceptTask);
+    protected Object filterOutboundMessage(Object msg) {
+        throw new UnsupportedOperationException("a listening socket does not write");
+    }
+
+    @Override
+    void onEvents(int ops) {
+        readReady = true;
+        if (readPending) {
+            readNow();
         }
     }
 
-    private void queuedAccept() {
-        acceptQueued = false;
-        if (readPending && acceptReady) {
-            acceptNow();
-        }
-    }
-
-    private void acceptNow() {
+    /** Accepts until EAGAIN or the batch limit (auto-read off: one), each child to the pipeline. */
+    @Override
+    void readNow() {
         readPending = false;
         if (!isActive()) {
             return;
@@ -164,7 +105,7 @@ public final class EdgeEpollServerSocketChannel extends AbstractServerChannel {
             do {
                 int fd = socket.accept(acceptedAddress);
                 if (fd == -1) {
-                    acceptReady = false;
+                    readReady = false;
                     break;
                 }
                 handle.lastBytesRead(1);
@@ -179,31 +120,6 @@ public final class EdgeEpollServerSocketChannel extends AbstractServerChannel {
         pipeline.fireChannelReadComplete();
         if (error != null) {
             pipeline.fireExceptionCaught(error);
-        }
-    }
-
-    private final class ServerUnsafe extends AbstractUnsafe implements EpollIoHandle {
-        @Override
-        public FileDescriptor fd() {
-            return socket;
-        }
-
-        @Override
-        public void handle(IoRegistration r, IoEvent event) {
-            acceptReady = true;
-            if (readPending) {
-                acceptNow();
-            }
-        }
-
-        @Override
-        public void close() {
-            close(voidPromise());
-        }
-
-        @Override
-        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            promise.setFailure(new UnsupportedOperationException("a listening socket does not connect"));
         }
     }
 }

@@ -1,34 +1,23 @@
 package io.l4lb.dataplane.proxy.epoll;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.epoll.EpollIoEvent;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.IovArray;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
@@ -41,75 +30,46 @@ import java.util.concurrent.TimeUnit;
  * sets and clears EPOLLIN and EPOLLOUT around every connect, read request and EOF, and it reads
  * SO_SNDBUF, SO_LINGER and its addresses per socket: 10 {@code epoll_ctl} and 10 other extra
  * system calls per proxied connection against HAProxy's 3 {@code epoll_ctl} (perf trace, see
- * docs/benchmarks-proxy.md). Edge-triggered (epoll(7)), readiness is remembered here instead:
+ * docs/benchmarks-proxy.md). Edge-triggered, readiness is remembered here instead
+ * ({@link EdgeEpollChannel} for input):
  * <ul>
- *   <li>input: an edge sets {@code readReady}; a read request reads while it is set, and only a
- *       short read or EAGAIN clears it (a short read means the receive queue was empty, and any
- *       later arrival raises a new edge). A peer FIN seen as EPOLLRDHUP keeps it set until the
- *       EOF itself is read, since no further edge comes for a FIN that arrived with the data.
- *       A read request while input is ready runs as a task, never inside the caller (the relay
- *       asks for the next read from a write listener, which may sit inside channelRead).</li>
+ *   <li>input: only a short read or EAGAIN clears {@code readReady} (a short read means the
+ *       receive queue was empty, and any later arrival raises a new edge). A peer FIN seen as
+ *       EPOLLRDHUP keeps it set until the EOF itself is read, since no further edge comes for a
+ *       FIN that arrived with the data. EOF is an event, with no {@code shutdown(SHUT_RD)}.</li>
  *   <li>output: a short write sets {@code writeBlocked}; the next EPOLLOUT edge flushes.</li>
  *   <li>connect: EPOLLOUT without EPOLLERR/EPOLLHUP, confirmed by {@code getpeername} (an event
  *       fetched for a closed fd whose number was reused in the same epoll_wait batch must not
  *       complete someone else's connect).</li>
  * </ul>
- * Close shuts the fd before cancelling the registration, which the kernel's removal of a closed
- * fd from the epoll set makes an {@code EPOLL_CTL_DEL} unnecessary. Input EOF is an event, with
- * no {@code shutdown(SHUT_RD)}.
- * Threading: everything but construction runs on the channel's event loop.
  */
-public final class EdgeEpollSocketChannel extends AbstractChannel implements DuplexChannel {
-    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+public final class EdgeEpollSocketChannel extends EdgeEpollChannel implements DuplexChannel {
     private static final int IN = Native.EPOLLIN;
     private static final int OUT = Native.EPOLLOUT;
     private static final int RDHUP = Native.EPOLLRDHUP;
     private static final int ERR = Native.EPOLLERR;
     private static final int HUP = 0x010; // EPOLLHUP (sys/epoll.h); Netty does not export it
     private static final EpollIoOps INTEREST = EpollIoOps.valueOf(IN | OUT | RDHUP | Native.EPOLLET);
-    /** One iovec array per event loop for gathering writes (Netty's epoll keeps one per loop too). */
-    private static final FastThreadLocal<IovArray> IOV = new FastThreadLocal<>() {
-        @Override
-        protected IovArray initialValue() {
-            return new IovArray();
-        }
 
-        @Override
-        protected void onRemoval(IovArray value) {
-            value.release();
-        }
-    };
-
-    private final EdgeSocket socket;
-    private final EdgeEpollChannelConfig config;
     private volatile boolean active;
     private volatile InetSocketAddress local;
     private volatile InetSocketAddress remote;
-    private IoRegistration registration;
-    private boolean readReady;
     private boolean peerShut;
-    private boolean readPending;
-    private boolean readQueued;
     private boolean writeBlocked;
     private boolean inputShutdown;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
-    private final Runnable readTask = this::queuedRead;
 
     /** A client-side socket in the target's family, TCP_NODELAY set (as HAProxy does). */
     public EdgeEpollSocketChannel(boolean ipv6) {
-        super(null);
-        this.socket = EdgeSocket.stream(ipv6);
-        this.config = new EdgeEpollChannelConfig(this, socket, () -> readPending = false);
+        super(null, EdgeSocket.stream(ipv6));
         setNoDelay();
     }
 
     /** An accepted connection; {@code localAddress} null when the listener is bound to a wildcard. */
     EdgeEpollSocketChannel(Channel parent, EdgeSocket socket, InetSocketAddress remoteAddress,
                            InetSocketAddress localAddress) {
-        super(parent);
-        this.socket = socket;
-        this.config = new EdgeEpollChannelConfig(this, socket, () -> readPending = false);
+        super(parent, socket);
         this.remote = remoteAddress;
         this.local = localAddress;
         this.active = true;
@@ -124,34 +84,9 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
         }
     }
 
-    /** The socket, for the relay's direct {@code shutdown(SHUT_WR)}. */
-    public FileDescriptor fd() {
-        return socket;
-    }
-
-    @Override
-    public EdgeEpollChannelConfig config() {
-        return config;
-    }
-
-    @Override
-    public ChannelMetadata metadata() {
-        return METADATA;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return socket.isOpen();
-    }
-
     @Override
     public boolean isActive() {
         return active;
-    }
-
-    @Override
-    protected boolean isCompatible(EventLoop loop) {
-        return loop instanceof IoEventLoop l && l.isCompatible(EdgeUnsafe.class);
     }
 
     @Override
@@ -181,27 +116,19 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
 
     @Override
     protected AbstractUnsafe newUnsafe() {
-        return new EdgeUnsafe();
+        return new StreamUnsafe();
     }
 
     @Override
-    protected void doRegister(ChannelPromise promise) {
-        ((IoEventLoop) eventLoop()).register((EdgeUnsafe) unsafe()).addListener(f -> {
-            if (!f.isSuccess()) {
-                promise.setFailure(f.cause());
-                return;
-            }
-            registration = (IoRegistration) f.getNow();
-            if (active) {
-                try {
-                    registration.submit(INTEREST);
-                } catch (RuntimeException e) {
-                    promise.setFailure(e);
-                    return;
-                }
-            }
-            promise.setSuccess();
-        });
+    void registered() {
+        if (active) {
+            registration.submit(INTEREST); // an accepted socket; a connecting one is added at connect
+        }
+    }
+
+    @Override
+    boolean readable() {
+        return !inputShutdown;
     }
 
     @Override
@@ -224,49 +151,12 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
             connectPromise = null;
             p.tryFailure(new ClosedChannelException());
         }
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-            connectTimeout = null;
-        }
-        try {
-            socket.close();
-        } finally {
-            IoRegistration r = registration;
-            if (r != null) {
-                r.cancel(); // the fd is closed: Netty skips EPOLL_CTL_DEL, the kernel already dropped it
-            }
-        }
+        cancelConnectTimeout();
+        super.doClose();
     }
 
     @Override
-    protected void doDeregister() {
-        IoRegistration r = registration;
-        if (r != null) {
-            r.cancel();
-        }
-    }
-
-    @Override
-    protected void doBeginRead() {
-        if (inputShutdown) {
-            return;
-        }
-        readPending = true;
-        if (readReady && !readQueued) {
-            readQueued = true;
-            eventLoop().execute(readTask);
-        }
-    }
-
-    private void queuedRead() {
-        readQueued = false;
-        if (readPending && readReady) {
-            readNow();
-        }
-    }
-
-    /** One read batch: as many buffers as the allocator handle allows (one with auto-read off). */
-    private void readNow() {
+    void readNow() {
         readPending = false;
         if (!active || inputShutdown) {
             return;
@@ -274,54 +164,22 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
         ChannelPipeline pipeline = pipeline();
         RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
         handle.reset(config);
-        ByteBufAllocator alloc = config.getAllocator();
-        boolean eof = false;
+        EdgeStreamIo.ReadEnd end = EdgeStreamIo.ReadEnd.MORE;
         Throwable error = null;
         try {
-            do {
-                ByteBuf buf = handle.allocate(alloc);
-                int asked = buf.writableBytes();
-                int n;
-                try {
-                    if (buf.hasMemoryAddress()) {
-                        n = socket.recvAddress(buf.memoryAddress(), buf.writerIndex(), buf.capacity());
-                    } else {
-                        ByteBuffer nio = buf.internalNioBuffer(buf.writerIndex(), asked);
-                        n = socket.recv(nio, nio.position(), nio.limit());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    buf.release();
-                    throw e;
-                }
-                if (n <= 0) {
-                    buf.release();
-                    handle.lastBytesRead(n < 0 ? -1 : 0);
-                    if (n < 0) {
-                        eof = true;
-                    }
-                    readReady = false;
-                    break;
-                }
-                buf.writerIndex(buf.writerIndex() + n);
-                handle.lastBytesRead(n);
-                handle.incMessagesRead(1);
-                pipeline.fireChannelRead(buf);
-                if (n < asked) {
-                    // Short read: the queue was empty. A FIN that came with the data raised no
-                    // edge of its own, so a seen RDHUP keeps input ready until EOF is read.
-                    readReady = peerShut;
-                    break;
-                }
-            } while (handle.continueReading() && active && !inputShutdown);
+            end = EdgeStreamIo.readBatch(socket, handle, config.getAllocator(), pipeline);
         } catch (Throwable t) {
             error = t;
         }
+        // A short read means the queue was empty, but a FIN that came with the data raised no
+        // edge of its own: a seen RDHUP keeps input ready until the EOF itself is read.
+        readReady = end == EdgeStreamIo.ReadEnd.MORE || (end == EdgeStreamIo.ReadEnd.DRAINED && peerShut);
         handle.readComplete();
         pipeline.fireChannelReadComplete();
         if (error != null) {
             pipeline.fireExceptionCaught(error);
             unsafe().close(unsafe().voidPromise());
-        } else if (eof) {
+        } else if (end == EdgeStreamIo.ReadEnd.EOF) {
             inputEnded();
         }
     }
@@ -355,40 +213,13 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        while (!writeBlocked) {
-            int count = in.size();
-            if (count == 0) {
-                return;
-            }
-            if (count == 1) {
-                ByteBuf b = (ByteBuf) in.current();
-                int want = b.readableBytes();
-                if (want == 0) {
-                    in.remove();
-                    continue;
-                }
-                int n;
-                if (b.hasMemoryAddress()) {
-                    n = socket.sendAddress(b.memoryAddress(), b.readerIndex(), b.writerIndex());
-                } else {
-                    ByteBuffer nio = b.internalNioBuffer(b.readerIndex(), want);
-                    n = socket.send(nio, nio.position(), nio.limit());
-                }
-                in.removeBytes(n);
-                writeBlocked = n < want;
-            } else {
-                IovArray iov = IOV.get();
-                iov.clear();
-                in.forEachFlushedMessage(iov);
-                long want = iov.size();
-                long n = socket.writevAddresses(iov.memoryAddress(0), iov.count());
-                in.removeBytes(n);
-                writeBlocked = n < want;
-            }
+        if (!writeBlocked) {
+            writeBlocked = EdgeStreamIo.write(socket, in);
         }
     }
 
-    private void onEvents(int ops) {
+    @Override
+    void onEvents(int ops) {
         if (connectPromise != null) {
             if ((ops & (ERR | HUP)) != 0) {
                 connectFailed();
@@ -399,7 +230,7 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
             }
         } else if ((ops & (OUT | ERR)) != 0 && writeBlocked) {
             writeBlocked = false;
-            ((EdgeUnsafe) unsafe()).flushNow();
+            ((StreamUnsafe) unsafe()).flushNow();
         }
         if ((ops & (RDHUP | HUP)) != 0) {
             peerShut = true;
@@ -429,11 +260,11 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
         Throwable cause;
         try {
             socket.finishConnect(); // reads SO_ERROR and throws it
-            cause = new java.net.ConnectException("connection failed: " + remote);
+            cause = new ConnectException("connection failed: " + remote);
         } catch (Throwable t) {
             cause = t;
         }
-        p.tryFailure(((EdgeUnsafe) unsafe()).annotate(cause, remote));
+        p.tryFailure(((StreamUnsafe) unsafe()).annotate(cause, remote));
         unsafe().close(unsafe().voidPromise());
     }
 
@@ -459,7 +290,7 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
         }
     }
 
-    // ---- DuplexChannel ---------------------------------------------------------------------------
+    // ---- DuplexChannel: shutdowns run on the event loop ----------------------------------------
 
     @Override
     public boolean isInputShutdown() {
@@ -483,13 +314,7 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
-        } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
-        }
-        return promise;
+        return onLoop(promise, () -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
     }
 
     @Override
@@ -504,23 +329,15 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            shutdownInput0(promise);
-        } else {
-            loop.execute(() -> shutdownInput0(promise));
-        }
-        return promise;
-    }
-
-    private void shutdownInput0(ChannelPromise promise) {
-        try {
-            socket.shutdown(true, false);
-            inputShutdown = true;
-            promise.setSuccess();
-        } catch (Throwable t) {
-            promise.setFailure(t);
-        }
+        return onLoop(promise, () -> {
+            try {
+                socket.shutdown(true, false);
+                inputShutdown = true;
+                promise.setSuccess();
+            } catch (Throwable t) {
+                promise.setFailure(t);
+            }
+        });
     }
 
     @Override
@@ -530,37 +347,28 @@ public final class EdgeEpollSocketChannel extends AbstractChannel implements Dup
 
     @Override
     public ChannelFuture shutdown(ChannelPromise promise) {
-        ChannelFuture out = shutdownOutput();
-        out.addListener(f -> {
-            ChannelFuture in = shutdownInput();
-            in.addListener(g -> {
-                Throwable cause = f.cause() != null ? f.cause() : g.cause();
-                if (cause == null) {
-                    promise.setSuccess();
-                } else {
-                    promise.setFailure(cause);
-                }
-            });
-        });
+        shutdownOutput().addListener(out -> shutdownInput().addListener(in -> {
+            Throwable cause = out.cause() != null ? out.cause() : in.cause();
+            if (cause == null) {
+                promise.setSuccess();
+            } else {
+                promise.setFailure(cause);
+            }
+        }));
         return promise;
     }
 
-    private final class EdgeUnsafe extends AbstractUnsafe implements EpollIoHandle {
-        @Override
-        public FileDescriptor fd() {
-            return socket;
+    private ChannelFuture onLoop(ChannelPromise promise, Runnable task) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
         }
+        return promise;
+    }
 
-        @Override
-        public void handle(IoRegistration r, IoEvent event) {
-            onEvents(((EpollIoEvent) event).ops().value());
-        }
-
-        @Override
-        public void close() {
-            close(voidPromise());
-        }
-
+    private final class StreamUnsafe extends EdgeUnsafe {
         @Override
         protected void flush0() {
             if (!writeBlocked) {
