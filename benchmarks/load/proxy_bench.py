@@ -10,7 +10,7 @@ Measures: new connections/s (wrk, Connection: close), keep-alive requests/s (64 
 1 MiB transfer throughput, p50/p99 latency at moderate load (8 connections, each pausing PACE_MS between requests), and memory per idle
 proxied connection (RSS growth for C proxies; live heap after a full GC for the JVM, see idle_memory).
 
-Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 WARMUP=3 PACE_MS=1 IDLE_CONNS=5000 L4LB_TRANSPORTS="epoll io_uring"
+Usage: benchmarks/load/run.sh  (env: ROUNDS=3 DURATION=5 WARMUP=3 PACE_MS=1 IDLE_CONNS=5000 L4LB_TRANSPORTS="epoll io_uring" (also: epoll-netty, nio)
        OUT=docs/benchmarks-proxy.md: the run is added on top of the earlier runs there)
 """
 import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time, resource
@@ -24,6 +24,10 @@ PACE_MS = int(os.environ.get("PACE_MS", "1"))
 # l4lb runs once per transport: epoll (the default) and io_uring (`l4lb-transport io_uring`).
 TRANSPORTS = os.environ.get("L4LB_TRANSPORTS", "epoll io_uring").split()
 L4LB_NAMES = {t: "l4lb" if t == "epoll" else f"l4lb-{t}" for t in TRANSPORTS}
+# "epoll-netty": the epoll transport on Netty's own level-triggered channels (-Dl4lb.epoll.channels=netty)
+# instead of l4lb's edge-triggered ones, for a side-by-side comparison.
+L4LB_CONFIG_TRANSPORT = {t: "epoll" if t == "epoll-netty" else t for t in TRANSPORTS}
+L4LB_EXTRA_JVM = {t: ["-Dl4lb.epoll.channels=netty"] if t == "epoll-netty" else [] for t in TRANSPORTS}
 OUT = os.environ.get("OUT", os.path.join(ROOT, "docs", "benchmarks-proxy.md"))
 NCPU = os.cpu_count() or 1
 PROXY_CPU = os.environ.get("PROXY_CPU", "0")
@@ -188,7 +192,7 @@ stream {{ upstream o {{ server 127.0.0.1:{o1}; server 127.0.0.1:{o2}; }}
         open(os.path.join(tmp, f"l4lb-{transport}.cfg"), "w").write(f"""global
     maxconn 9000
     nbthread 1
-    l4lb-transport {transport}
+    l4lb-transport {L4LB_CONFIG_TRANSPORT[transport]}
 defaults
     mode tcp
     timeout connect 5s
@@ -211,7 +215,7 @@ listen bench
     }
     for transport in TRANSPORTS:
         name = L4LB_NAMES[transport]
-        targets[name] = (pls[transport], start([JAVA, "--enable-native-access=ALL-UNNAMED"] + jvm + ["-cp", cp, "io.l4lb.server.Main", "run",
+        targets[name] = (pls[transport], start([JAVA, "--enable-native-access=ALL-UNNAMED"] + jvm + L4LB_EXTRA_JVM[transport] + ["-cp", cp, "io.l4lb.server.Main", "run",
                                                "-f", os.path.join(tmp, f"l4lb-{transport}.cfg")], PROXY_CPU, name, pls[transport], log))
     # Warm-up (JIT for l4lb: C2 keeps compiling for tens of seconds on this pinned core; caches for
     # everyone), the same for every target, not measured.
