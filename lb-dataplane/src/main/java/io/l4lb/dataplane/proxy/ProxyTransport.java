@@ -118,8 +118,9 @@ public final class ProxyTransport {
     /**
      * A new, unregistered client-side socket channel for a connection to {@code target}. With
      * epoll the socket is created in the target's address family (Netty's default is an IPv6
-     * dual-stack socket, which costs an IPV6_V6ONLY setsockopt and carries v4-mapped addresses)
-     * and the half-close guard rides on its first epoll_ctl.
+     * dual-stack socket, which costs an IPV6_V6ONLY setsockopt and carries v4-mapped addresses):
+     * an {@link EdgeEpollSocketChannel}, or with Netty's channels an {@code EpollSocketChannel}
+     * whose half-close guard rides on its first epoll_ctl.
      */
     public Channel newSocketChannel(InetAddress target) {
         if (edge) {
@@ -137,8 +138,9 @@ public final class ProxyTransport {
     }
 
     /**
-     * The listening channel for {@code bind} (an IP literal, or null for a host name). With epoll
-     * an IPv4 address gets an IPv4 socket, so accepted connections are plain AF_INET sockets (and
+     * The listening channel for {@code bind} (an IP literal, or null for a host name: Netty's
+     * channel). With epoll ({@link EdgeEpollServerSocketChannel}, or Netty's with
+     * {@value #EPOLL_CHANNELS}=netty) an IPv4 address gets an IPv4 socket, so accepted connections are plain AF_INET sockets (and
      * {@code bind :80} takes IPv4 clients only, as in HAProxy); an IPv6 address (including
      * {@code ::}) keeps the dual-stack default unless {@code v6only}, which sets IPV6_V6ONLY
      * before the bind (RFC 3493 section 5.3). Other transports keep Netty's default socket; for
