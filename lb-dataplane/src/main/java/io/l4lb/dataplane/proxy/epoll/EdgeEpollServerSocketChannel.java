@@ -1,5 +1,6 @@
 package io.l4lb.dataplane.proxy.epoll;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
@@ -27,9 +28,14 @@ public final class EdgeEpollServerSocketChannel extends EdgeEpollChannel impleme
     private volatile InetSocketAddress local;
     private InetSocketAddress childLocal;
 
+    /**
+     * TCP_NODELAY is set here once: Linux copies it to every accepted socket, which saves the
+     * per-connection setsockopt HAProxy makes (the accepted channels rely on this).
+     */
     public EdgeEpollServerSocketChannel(boolean ipv6) {
         super(null, EdgeSocket.stream(ipv6));
         config.setRecvByteBufAllocator(new ServerChannelRecvByteBufAllocator());
+        config.setOption(ChannelOption.TCP_NODELAY, true);
     }
 
     @Override

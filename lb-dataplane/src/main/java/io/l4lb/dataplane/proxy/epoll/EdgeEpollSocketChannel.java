@@ -2,6 +2,7 @@ package io.l4lb.dataplane.proxy.epoll;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
@@ -73,14 +74,14 @@ public final class EdgeEpollSocketChannel extends EdgeEpollChannel implements Du
         this.remote = remoteAddress;
         this.local = localAddress;
         this.active = true;
-        setNoDelay();
+        // TCP_NODELAY is already set: Linux copies it from the listening socket on accept.
     }
 
     private void setNoDelay() {
         try {
             socket.setTcpNoDelay(true);
         } catch (IOException e) {
-            // an accepted socket the peer already reset: the first read reports it
+            throw new ChannelException(e);
         }
     }
 

@@ -124,6 +124,7 @@ class EdgeEpollChannelTest {
             });
             Channel accepted = reader.active.get(5, TimeUnit.SECONDS);
             assertInstanceOf(EdgeEpollSocketChannel.class, accepted);
+            assertTrue(accepted.config().getOption(ChannelOption.TCP_NODELAY), "inherited from the listener");
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             int requests = 0;
             while (got.size() < sent.length && requests < 10_000) {
